@@ -1,0 +1,1 @@
+package dev.tollgate.agent; public final class TollgateAgent { }

@@ -1,0 +1,46 @@
+package dev.tollgate.agent.backend;
+
+import java.io.Closeable;
+
+/**
+ * A licensing backend: where the counters that features are charged to live.
+ *
+ * <p>A counter moves in one direction per billing model: prepaid credits only go down
+ * ({@link #take}), usage only goes up ({@link #add}). Both steps are atomic on the backend and refused
+ * whole when they would cross the bound. Implementations never throw: every failure is an
+ * {@link Outcome} whose status says what the caller's failure policy has to decide.
+ *
+ * <p>Implementations: the embedded {@code local} ledger ({@code dev.tollgate.agent.ledger}) and
+ * {@code cryptolens} ({@code dev.tollgate.agent.backend.cryptolens}).
+ */
+public interface Backend extends Closeable {
+
+    /** The cap that means "no cap" for {@link #add}. */
+    long NO_CAP = Long.MAX_VALUE;
+
+    /**
+     * Takes {@code units} from the credits counter, unless that would leave it below
+     * {@code lowerBound} (inclusive: reaching the bound exactly is allowed). A counter that does not
+     * exist holds no credits; it is never created here.
+     *
+     * @return {@link Outcome.Status#GRANTED} with the value after the step,
+     *     {@link Outcome.Status#BOUND_REACHED} with the current value when known, or a failure
+     */
+    Outcome take(String counter, long units, long lowerBound);
+
+    /**
+     * Adds {@code units} to the usage counter, unless that would take it above {@code cap}
+     * (inclusive; {@link #NO_CAP} for none). A usage counter that does not exist yet is created at 0.
+     */
+    Outcome add(String counter, long units, long cap);
+
+    /** The counter's current value, for showing a balance; {@link Outcome.Status#GRANTED} when read. */
+    Outcome read(String counter);
+
+    /** One line for logs naming the backend and where it is; never a secret. */
+    String describe();
+
+    /** Releases connections and files; never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,131 @@
+package dev.tollgate;
+
+/**
+ * Thrown instead of running a {@link Metered} method when its charge is denied.
+ *
+ * <pre>{@code
+ * try {
+ *     reports.export(query);
+ * } catch (UsageDeniedException e) {
+ *     if (e.getReason() == UsageDeniedException.Reason.CREDITS_EXHAUSTED) {
+ *         ui.offerTopUp(e.getFeature());
+ *     }
+ *     ui.show(e.getMessage());   // Feature 'export' denied: no credits left (needs 1, has 0)
+ * }
+ * }</pre>
+ *
+ * <p>A vendor may configure another exception per feature. That class must be unchecked and have a
+ * public constructor taking, in order of preference, a {@code UsageDeniedException} (subclasses
+ * pass it to {@link #UsageDeniedException(UsageDeniedException)}), a {@code (String, Throwable)}
+ * pair, or a {@code String}; the denial is then its cause.
+ */
+public class UsageDeniedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Units left are not known, for example when the backend could not be reached. */
+    public static final long UNKNOWN = -1;
+
+    /** Why a charge was denied. */
+    public enum Reason {
+        /** Prepaid credits would fall below the feature's lower bound. */
+        CREDITS_EXHAUSTED("no credits left"),
+        /** Usage would rise above the feature's cap. */
+        CAP_REACHED("usage cap reached"),
+        /** The licensing backend could not be reached or answered garbage, and the policy denies. */
+        BACKEND_UNAVAILABLE("licensing backend unavailable"),
+        /** The agent's configuration or ledger is broken; the startup lines of the agent say how. */
+        MISCONFIGURED("misconfigured");
+
+        private final String text;
+
+        Reason(String text) {
+            this.text = text;
+        }
+
+        /** A short phrase for people, e.g. {@code no credits left}. */
+        public String text() {
+            return text;
+        }
+    }
+
+    private final String feature;
+    private final Reason reason;
+    private final long unitsRequested;
+    private final long unitsLeft;
+    private final String detail;
+
+    /**
+     * A denial.
+     *
+     * @param feature the feature whose charge was denied
+     * @param reason why
+     * @param unitsRequested the units the call needed
+     * @param unitsLeft the units still available (credits left, or room below the cap), or
+     *     {@link #UNKNOWN}
+     * @param detail what a person should know or do, or {@code null}
+     */
+    public UsageDeniedException(String feature, Reason reason, long unitsRequested, long unitsLeft,
+            String detail) {
+        super(message(feature, reason, unitsRequested, unitsLeft, detail));
+        this.feature = feature;
+        this.reason = reason;
+        this.unitsRequested = unitsRequested;
+        this.unitsLeft = unitsLeft;
+        this.detail = detail;
+    }
+
+    /**
+     * Copies a denial; for subclasses that a vendor configures as the feature's exception.
+     *
+     * <pre>{@code
+     * public class OutOfCreditsException extends UsageDeniedException {
+     *     public OutOfCreditsException(UsageDeniedException denial) { super(denial); }
+     * }
+     * }</pre>
+     */
+    protected UsageDeniedException(UsageDeniedException denial) {
+        this(denial.feature, denial.reason, denial.unitsRequested, denial.unitsLeft, denial.detail);
+    }
+
+    /** The feature, as named in {@code @Metered} or in a retrofit rule. */
+    public String getFeature() {
+        return feature;
+    }
+
+    /** Why the charge was denied. */
+    public Reason getReason() {
+        return reason;
+    }
+
+    /** The units the denied call needed. */
+    public long getUnitsRequested() {
+        return unitsRequested;
+    }
+
+    /** The units still available when known (credits left, or room below the cap), else {@link #UNKNOWN}. */
+    public long getUnitsLeft() {
+        return unitsLeft;
+    }
+
+    /** What a person should know or do about it, or {@code null}. */
+    public String getDetail() {
+        return detail;
+    }
+
+    private static String message(String feature, Reason reason, long requested, long left, String detail) {
+        StringBuilder m = new StringBuilder("Feature '").append(feature).append("' denied: ")
+                .append(reason == null ? "unknown reason" : reason.text());
+        if (reason == Reason.CREDITS_EXHAUSTED || reason == Reason.CAP_REACHED) {
+            m.append(" (needs ").append(requested);
+            if (left != UNKNOWN) {
+                m.append(", has ").append(left);
+            }
+            m.append(')');
+        }
+        if (detail != null && !detail.isEmpty()) {
+            m.append(": ").append(detail);
+        }
+        return m.toString();
+    }
+}

@@ -1,0 +1,1 @@
+package com.acme.reports; public class Main { public static void main(String[] a) {} }
