@@ -1,0 +1,39 @@
+package dev.tollgate.agent;
+
+import java.io.PrintStream;
+
+/**
+ * {@code java -jar tollgate-agent.jar <command>}: the agent's command line.
+ */
+final class Cli {
+
+    private Cli() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return 0;
+        }
+        if (args[0].equals("version") || args[0].equals("--version")) {
+            out.println("tollgate-agent " + version());
+            return 0;
+        }
+        err.println("tollgate: unknown command '" + args[0] + "'");
+        usage(err);
+        return 2;
+    }
+
+    static String version() {
+        String v = Cli.class.getPackage() == null ? null : Cli.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("Tollgate meters paid methods of a Java product. Start the product with:");
+        out.println("  java -javaagent:tollgate-agent.jar=tollgate.yml -jar product.jar");
+        out.println("Commands:");
+        out.println("  version    print the agent's version");
+        out.println("  help       print this text");
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tollgate.agent;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.bridge.Bridge;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.ConfigLoader;
+import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.config.Problem;
+import dev.tollgate.agent.instrument.ExceptionTypes;
+import dev.tollgate.agent.instrument.Installer;
+import dev.tollgate.agent.ledger.LocalLedger;
+import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.meter.Metering;
+import dev.tollgate.agent.site.Sites;
+
+/**
+ * Wires the agent once: config, backend, metering runtime, bridge, transformer. Every problem is
+ * printed as one line; a config with problems still starts the agent, which then denies every
+ * metered call as misconfigured (never free usage, never a crashed host).
+ */
+final class Startup {
+
+    private Startup() {
+    }
+
+    static void start(String args, Instrumentation instrumentation, boolean attached) {
+        Config config = check(new ConfigLoader().load(args, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
+                Paths.get("").toAbsolutePath()));
+        if (config.logLevel() != null) {
+            Log.level(config.logLevel());
+        }
+        if (config.cryptolens() != null) {
+            Log.secret(config.cryptolens().token());
+        }
+        for (Problem p : config.problems()) {
+            Log.error(p.toString());
+        }
+        Backend backend = config.isValid() ? backend(config) : null;
+        Metering metering = new Metering(config, backend);
+        Sites sites = new Sites();
+        sites.listen(metering);
+        Bridge.install(metering);
+        publishBalances(metering);
+        Installer.install(instrumentation, sites);
+        if (backend != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "tollgate-shutdown"));
+        }
+        if (!config.isValid()) {
+            Log.error("every metered call is denied (misconfigured) until the " + config.problems().size()
+                    + " problem(s) above are fixed");
+        } else if (config.features().isEmpty()) {
+            Log.warn("no features configured (config: " + config.source() + "); every metered call is denied "
+                    + "until the config names its feature under features:");
+        } else {
+            Log.info("metering " + config.features().size() + " feature(s) on the " + backend.describe()
+                    + " (config: " + config.source() + ")" + (attached ? "; attached to a running JVM" : ""));
+        }
+    }
+
+    /** Adds the problems only the class path can show: denial exceptions that cannot be built. */
+    private static Config check(Config config) {
+        if (!config.isValid()) {
+            return config;
+        }
+        List<Problem> problems = new ArrayList<>();
+        List<Feature> withDefault = new ArrayList<>();
+        for (Feature f : config.features().values()) {
+            if (f.exception() != null) {
+                checkException(config, f, problems);
+            } else {
+                withDefault.add(f);
+            }
+        }
+        if (!withDefault.isEmpty() && !Config.DEFAULT_EXCEPTION.equals(config.exceptionFor(null))) {
+            checkException(config, null, problems);
+        }
+        return problems.isEmpty() ? config : config.withProblems(problems);
+    }
+
+    private static void checkException(Config config, Feature feature, List<Problem> problems) {
+        String name = config.exceptionFor(feature);
+        ExceptionTypes.Verdict v = ExceptionTypes.check(name, ClassLoader.getSystemClassLoader());
+        if (!v.found()) {
+            Log.warn(config.exceptionKeyFor(feature) + ": " + name + " is not on the class path; it is looked up "
+                    + "again in the class loader of each metered class when a call is denied");
+        } else if (v.problem() != null) {
+            problems.add(config.problemAt(feature, v.problem()));
+        }
+    }
+
+    private static Backend backend(Config config) {
+        switch (config.backend()) {
+            case CRYPTOLENS:
+                return Backends.cryptolens(config.cryptolens());
+            case LOCAL:
+            default:
+                return new LocalLedger(config.ledgerDir(), config.openingCredits());
+        }
+    }
+
+    /** Lets {@code Tollgate.balance} answer, without making the hook public API. */
+    private static void publishBalances(Metering metering) {
+        try {
+            Field f = Class.forName("dev.tollgate.Tollgate").getDeclaredField("balances");
+            f.setAccessible(true);
+            Function<String, OptionalLong> balances = metering::balance;
+            f.set(null, balances);
+        } catch (Throwable t) {
+            Log.warn("Tollgate.balance() will answer empty: " + t);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.tollgate.agent.bridge;
+
+import dev.tollgate.UsageDeniedException;
+
+/**
+ * The one entry point that inlined advice calls from host code.
+ *
+ * <p>It lives in the bootstrap class loader (the agent appends it there at startup) so that every
+ * class, whatever its loader, can reach it; it therefore uses only JDK types and
+ * {@link UsageDeniedException}, which is appended beside it. It never throws: an error inside the
+ * runtime becomes a denial (never free usage) and is reported by the runtime.
+ *
+ * <pre>{@code
+ * // what the advice does, before the body of a metered method:
+ * Throwable denial = Bridge.enter(17, Reports.class);
+ * if (denial != null) throw denial;
+ * }</pre>
+ */
+public final class Bridge {
+
+    private static volatile Gate gate;
+
+    private Bridge() {
+    }
+
+    /** Called by the agent once its runtime is ready, before any class is instrumented. */
+    public static void install(Gate runtime) {
+        gate = runtime;
+    }
+
+    /** Removes the runtime; metered calls are then denied. For tests. */
+    public static void uninstall() {
+        gate = null;
+    }
+
+    /** @see Gate#enter */
+    public static Throwable enter(int site, Class<?> host) {
+        Gate g = gate;
+        if (g == null) {
+            return new UsageDeniedException("site " + site, UsageDeniedException.Reason.MISCONFIGURED, 0,
+                    UsageDeniedException.UNKNOWN, "the Tollgate agent is not running");
+        }
+        try {
+            return g.enter(site, host);
+        } catch (Throwable t) {
+            return new UsageDeniedException("site " + site, UsageDeniedException.Reason.MISCONFIGURED, 0,
+                    UsageDeniedException.UNKNOWN, "internal error in the Tollgate agent: " + t.getClass().getName());
+        }
+    }
+
+    /** @see Gate#exit */
+    public static void exit(int site, Throwable thrown) {
+        Gate g = gate;
+        if (g == null) {
+            return;
+        }
+        try {
+            g.exit(site, thrown);
+        } catch (Throwable ignored) {
+            // The runtime counts its own errors; the host's call has already completed.
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.tollgate.agent.bridge;
+
+/**
+ * What {@link Bridge} delegates to: the metering runtime. Speaks only JDK types, because it is
+ * reached from host code in any class loader.
+ */
+public interface Gate {
+
+    /**
+     * Charges one call of the site, before its body runs.
+     *
+     * @param site the site id bound into the advice
+     * @param host the class that declares the metered method (to build a configured exception in
+     *     its class loader)
+     * @return {@code null} to run the body, or the exception to throw instead
+     */
+    Throwable enter(int site, Class<?> host);
+
+    /** The metered method returned or threw ({@code thrown}); runs only after {@link #enter} said go. */
+    void exit(int site, Throwable thrown);
+}

@@ -1,0 +1,179 @@
+package dev.tollgate.agent.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's configuration, immutable, as read by {@link ConfigLoader}. When {@link #problems()} is
+ * not empty the configuration must not be trusted: every metered call is denied as misconfigured.
+ */
+public final class Config {
+
+    /** Which backend holds the counters. */
+    public enum BackendKind { LOCAL, CRYPTOLENS }
+
+    /** Default exception thrown on denial. */
+    public static final String DEFAULT_EXCEPTION = "dev.tollgate.UsageDeniedException";
+
+    private final String source;
+    private final BackendKind backend;
+    private final Path ledgerDir;
+    private final Map<String, Long> openingCredits;
+    private final Cryptolens cryptolens;
+    private final Map<String, Feature> features;
+    private final String deniedException;
+    private final int deniedExceptionLine;
+    private final String logLevel;
+    private final List<Problem> problems;
+
+    Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
+            Cryptolens cryptolens, Map<String, Feature> features, String deniedException,
+            int deniedExceptionLine, String logLevel, List<Problem> problems) {
+        this.source = source;
+        this.backend = backend;
+        this.ledgerDir = ledgerDir;
+        this.openingCredits = Collections.unmodifiableMap(openingCredits);
+        this.cryptolens = cryptolens;
+        this.features = Collections.unmodifiableMap(features);
+        this.deniedException = deniedException;
+        this.deniedExceptionLine = deniedExceptionLine;
+        this.logLevel = logLevel;
+        this.problems = Collections.unmodifiableList(problems);
+    }
+
+    /** Where the config came from: a file path, or a note that there was none. */
+    public String source() {
+        return source;
+    }
+
+    public BackendKind backend() {
+        return backend;
+    }
+
+    /** {@code local.dir}: where the local ledger keeps its counters. */
+    public Path ledgerDir() {
+        return ledgerDir;
+    }
+
+    /** {@code local.credits}: the opening balance of each prepaid feature, used while the ledger has none. */
+    public Map<String, Long> openingCredits() {
+        return openingCredits;
+    }
+
+    /** {@code cryptolens.*}, or {@code null} when that section is absent. */
+    public Cryptolens cryptolens() {
+        return cryptolens;
+    }
+
+    /** {@code features.*}, by name, in file order. */
+    public Map<String, Feature> features() {
+        return features;
+    }
+
+    /** The exception for denials of a feature: its own, else {@code denied.exception}, else the default. */
+    public String exceptionFor(Feature feature) {
+        if (feature != null && feature.exception() != null) {
+            return feature.exception();
+        }
+        return deniedException != null ? deniedException : DEFAULT_EXCEPTION;
+    }
+
+    /** Where {@link #exceptionFor} came from, for messages: {@code file:line: key}. */
+    public String exceptionKeyFor(Feature feature) {
+        return problemAt(feature, "").location();
+    }
+
+    /** A problem located at the key that names {@code feature}'s denial exception. */
+    public Problem problemAt(Feature feature, String message) {
+        if (feature != null && feature.exception() != null) {
+            return new Problem(source, feature.exceptionLine(), "features." + feature.name() + ".exception", message);
+        }
+        return new Problem(source, deniedExceptionLine, deniedException != null ? "denied.exception" : "", message);
+    }
+
+    /** This config with {@code more} problems, found after reading (for example on the class path). */
+    public Config withProblems(List<Problem> more) {
+        List<Problem> all = new java.util.ArrayList<>(problems);
+        all.addAll(more);
+        return new Config(source, backend, ledgerDir, openingCredits, cryptolens, features, deniedException,
+                deniedExceptionLine, logLevel, all);
+    }
+
+    /** {@code log.level}, or {@code null}. */
+    public String logLevel() {
+        return logLevel;
+    }
+
+    /** Everything wrong with the configuration; empty when it can be trusted. */
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    public boolean isValid() {
+        return problems.isEmpty();
+    }
+
+    /** The {@code cryptolens:} section. The token is never shown by {@link #toString()}. */
+    public static final class Cryptolens {
+        private final String url;
+        private final String token;
+        private final long productId;
+        private final String key;
+        private final String machineCode;
+        private final boolean allowInsecure;
+        private final long connectTimeoutMillis;
+        private final long readTimeoutMillis;
+
+        Cryptolens(String url, String token, long productId, String key, String machineCode,
+                boolean allowInsecure, long connectTimeoutMillis, long readTimeoutMillis) {
+            this.url = url;
+            this.token = token;
+            this.productId = productId;
+            this.key = key;
+            this.machineCode = machineCode;
+            this.allowInsecure = allowInsecure;
+            this.connectTimeoutMillis = connectTimeoutMillis;
+            this.readTimeoutMillis = readTimeoutMillis;
+        }
+
+        public String url() {
+            return url;
+        }
+
+        public String token() {
+            return token;
+        }
+
+        public long productId() {
+            return productId;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String machineCode() {
+            return machineCode;
+        }
+
+        public boolean allowInsecure() {
+            return allowInsecure;
+        }
+
+        public long connectTimeoutMillis() {
+            return connectTimeoutMillis;
+        }
+
+        public long readTimeoutMillis() {
+            return readTimeoutMillis;
+        }
+
+        @Override
+        public String toString() {
+            return "cryptolens " + url + " product " + productId + " key " + key
+                    + (machineCode == null ? "" : " machine " + machineCode) + " token <redacted>";
+        }
+    }
+}

@@ -1,0 +1,625 @@
+package dev.tollgate.agent.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Finds and reads the YAML config. It never throws: everything wrong becomes a {@link Problem} with
+ * the file, the line and the key, and a config with problems is not trusted.
+ *
+ * <p>Where the config comes from, first match wins: the agent argument
+ * ({@code -javaagent:tollgate-agent.jar=/etc/acme/tollgate.yml}), {@code -Dtollgate.config},
+ * the environment variable {@code TOLLGATE_CONFIG}, else {@code ./tollgate.yml} when present.
+ * {@code ${NAME}} (or {@code ${NAME:-default}}) in a value is read from the environment.
+ */
+public final class ConfigLoader {
+
+    /** Environment variable naming the config file. */
+    public static final String ENV_CONFIG = "TOLLGATE_CONFIG";
+    /** System property naming the config file. */
+    public static final String PROPERTY_CONFIG = "tollgate.config";
+    /** The file looked for in the working directory when nothing names one. */
+    public static final String DEFAULT_FILE = "tollgate.yml";
+
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("([\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)?");
+
+    private final Map<String, String> env;
+    private final String userHome;
+
+    /** A loader that reads the real environment and {@code user.home}. */
+    public ConfigLoader() {
+        this(System.getenv(), System.getProperty("user.home", "."));
+    }
+
+    /** A loader with a given environment; for tests. */
+    public ConfigLoader(Map<String, String> env, String userHome) {
+        this.env = env;
+        this.userHome = userHome;
+    }
+
+    /**
+     * Locates and reads the config.
+     *
+     * @param agentArgument the text after {@code =} in {@code -javaagent:...=}, or null
+     * @param property the value of {@code -Dtollgate.config}, or null
+     * @param workingDir where {@code ./tollgate.yml} is looked for
+     */
+    public Config load(String agentArgument, String property, Path workingDir) {
+        String named = firstNonBlank(agentArgument, property, env.get(ENV_CONFIG));
+        if (named != null) {
+            String how = agentArgument != null && !agentArgument.trim().isEmpty() ? "the -javaagent argument"
+                    : property != null && !property.trim().isEmpty() ? "-D" + PROPERTY_CONFIG
+                    : "the environment variable " + ENV_CONFIG;
+            Path file;
+            try {
+                file = workingDir.resolve(named.trim());
+            } catch (InvalidPathException e) {
+                return broken(named, "is not a valid path (named by " + how + ")");
+            }
+            if (!Files.isRegularFile(file)) {
+                return broken(file.toString(), "config file not found (named by " + how + ")");
+            }
+            return read(file);
+        }
+        Path fallback = workingDir.resolve(DEFAULT_FILE);
+        if (Files.isRegularFile(fallback)) {
+            return read(fallback);
+        }
+        return new Reader("(no config file)", Paths.get(".")).empty();
+    }
+
+    /** Reads one file. */
+    public Config read(Path file) {
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return broken(file.toString(), "cannot read the config file: " + describe(e));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), base == null ? Paths.get(".") : base);
+    }
+
+    /** Parses YAML text; {@code source} names it in problems, relative paths resolve against {@code base}. */
+    public Config parse(String text, String source, Path base) {
+        Reader reader = new Reader(source, base);
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by us, with both lines
+            options.setMaxAliasesForCollections(10);
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            int line = mark == null ? 0 : mark.getLine() + 1;
+            String what = e.getProblem() != null ? e.getProblem() : e.getContext();
+            reader.problem(line, "", "not valid YAML: " + what);
+            return reader.empty();
+        } catch (RuntimeException e) { // YAMLException and anything else SnakeYAML throws
+            reader.problem(0, "", "not valid YAML: " + describe(e));
+            return reader.empty();
+        }
+        return reader.config(root);
+    }
+
+    private Config broken(String source, String message) {
+        Reader reader = new Reader(source, Paths.get("."));
+        reader.problem(0, "", message);
+        return reader.empty();
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.trim().isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Whether {@code host} names the loopback interface, without a DNS lookup. */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /** One pass over one document; collects problems instead of throwing. */
+    private final class Reader {
+        private final String source;
+        private final Path base;
+        private final List<Problem> problems = new ArrayList<>();
+        /** The line of the key that holds each value, so a problem with a block value names its key's line. */
+        private final Map<Node, Integer> keyLines = new IdentityHashMap<>();
+
+        Reader(String source, Path base) {
+            this.source = source;
+            this.base = base;
+        }
+
+        void problem(int line, String key, String message) {
+            problems.add(new Problem(source, line, key, message));
+        }
+
+        void problem(Node node, String key, String message) {
+            problem(line(node), key, message);
+        }
+
+        Config empty() {
+            return new Config(source, Config.BackendKind.LOCAL, defaultLedgerDir(), new LinkedHashMap<String, Long>(),
+                    null, new LinkedHashMap<String, Feature>(), null, 0, null, problems);
+        }
+
+        Config config(Node root) {
+            if (root == null) {
+                return empty(); // an empty file: all defaults
+            }
+            Map<String, Node> top = mapping(root, "");
+            if (top == null) {
+                return empty();
+            }
+            allowOnly(top, "", "backend", "local", "cryptolens", "features", "denied", "log");
+
+            Config.BackendKind backend = Config.BackendKind.LOCAL;
+            if (top.containsKey("backend")) {
+                String b = choice(top.get("backend"), "backend", "local", "cryptolens");
+                if ("cryptolens".equals(b)) {
+                    backend = Config.BackendKind.CRYPTOLENS;
+                }
+            }
+
+            Map<String, Feature> features = features(top.get("features"));
+
+            Path ledgerDir = defaultLedgerDir();
+            Map<String, Long> credits = new LinkedHashMap<>();
+            if (top.containsKey("local")) {
+                Map<String, Node> local = mapping(top.get("local"), "local");
+                if (local != null) {
+                    allowOnly(local, "local", "dir", "credits");
+                    if (local.containsKey("dir")) {
+                        String dir = text(local.get("dir"), "local.dir");
+                        if (dir != null) {
+                            ledgerDir = path(dir, local.get("dir"), "local.dir");
+                        }
+                    }
+                    if (local.containsKey("credits")) {
+                        credits = openingCredits(local.get("credits"), features);
+                    }
+                }
+            }
+
+            Config.Cryptolens cryptolens = null;
+            if (top.containsKey("cryptolens")) {
+                cryptolens = cryptolens(top.get("cryptolens"));
+            } else if (backend == Config.BackendKind.CRYPTOLENS) {
+                problem(top.get("backend"), "cryptolens", "missing: backend is cryptolens, so the cryptolens: "
+                        + "section needs url, token, productId and key");
+            }
+
+            String deniedException = null;
+            int deniedLine = 0;
+            if (top.containsKey("denied")) {
+                Map<String, Node> denied = mapping(top.get("denied"), "denied");
+                if (denied != null) {
+                    allowOnly(denied, "denied", "exception");
+                    if (denied.containsKey("exception")) {
+                        deniedException = className(denied.get("exception"), "denied.exception");
+                        deniedLine = line(denied.get("exception"));
+                    }
+                }
+            }
+
+            String logLevel = null;
+            if (top.containsKey("log")) {
+                Map<String, Node> log = mapping(top.get("log"), "log");
+                if (log != null) {
+                    allowOnly(log, "log", "level");
+                    if (log.containsKey("level")) {
+                        logLevel = choice(log.get("level"), "log.level", "debug", "info", "warn", "error", "off");
+                    }
+                }
+            }
+            return new Config(source, backend, ledgerDir, credits, cryptolens, features, deniedException, deniedLine,
+                    logLevel, problems);
+        }
+
+        private Map<String, Feature> features(Node node) {
+            Map<String, Feature> features = new LinkedHashMap<>();
+            if (node == null) {
+                return features;
+            }
+            Map<String, Node> byName = mapping(node, "features");
+            if (byName == null) {
+                return features;
+            }
+            for (Map.Entry<String, Node> e : byName.entrySet()) {
+                String name = e.getKey();
+                String key = "features." + name;
+                if (!FEATURE_NAME.matcher(name).matches()) {
+                    problem(e.getValue(), key, "a feature name is 1 to 64 letters, digits, '.', '_' or '-', "
+                            + "starting with a letter or digit");
+                    continue;
+                }
+                Map<String, Node> f = mapping(e.getValue(), key);
+                if (f == null) {
+                    continue;
+                }
+                allowOnly(f, key, "mode", "cost", "bound", "exception", "onBackendFailure", "dataObject");
+                Feature.Mode mode = null;
+                if (!f.containsKey("mode")) {
+                    problem(e.getValue(), key + ".mode", "missing: say credits (pay upfront) or usage (pay per use)");
+                } else {
+                    String m = choice(f.get("mode"), key + ".mode", "credits", "usage");
+                    if (m != null) {
+                        mode = Feature.Mode.valueOf(m.toUpperCase(Locale.ROOT));
+                    }
+                }
+                int cost = 1;
+                if (f.containsKey("cost")) {
+                    Long c = whole(f.get("cost"), key + ".cost", 1, Integer.MAX_VALUE);
+                    if (c != null) {
+                        cost = c.intValue();
+                    }
+                }
+                Long bound = f.containsKey("bound")
+                        ? whole(f.get("bound"), key + ".bound", Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+                String exception = f.containsKey("exception") ? className(f.get("exception"), key + ".exception") : null;
+                Feature.OnFailure onFailure = Feature.OnFailure.DENY;
+                if (f.containsKey("onBackendFailure")) {
+                    String p = choice(f.get("onBackendFailure"), key + ".onBackendFailure", "deny", "allow");
+                    if (p != null) {
+                        onFailure = Feature.OnFailure.valueOf(p.toUpperCase(Locale.ROOT));
+                    }
+                }
+                String counter = name;
+                if (f.containsKey("dataObject")) {
+                    String d = text(f.get("dataObject"), key + ".dataObject");
+                    if (d != null) {
+                        if (FEATURE_NAME.matcher(d).matches()) {
+                            counter = d;
+                        } else {
+                            problem(f.get("dataObject"), key + ".dataObject",
+                                    "a data object name is 1 to 64 letters, digits, '.', '_' or '-'");
+                        }
+                    }
+                }
+                if (mode != null) {
+                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter,
+                            line(e.getValue()), f.containsKey("exception") ? line(f.get("exception")) : 0));
+                }
+            }
+            return features;
+        }
+
+        private Map<String, Long> openingCredits(Node node, Map<String, Feature> features) {
+            Map<String, Long> credits = new LinkedHashMap<>();
+            Map<String, Node> byName = mapping(node, "local.credits");
+            if (byName == null) {
+                return credits;
+            }
+            for (Map.Entry<String, Node> e : byName.entrySet()) {
+                String key = "local.credits." + e.getKey();
+                Long amount = whole(e.getValue(), key, 0, Integer.MAX_VALUE);
+                Feature f = features.get(e.getKey());
+                if (f == null) {
+                    problem(e.getValue(), key, "no feature '" + e.getKey() + "' under features:"
+                            + suggestion(e.getKey(), features.keySet()));
+                } else if (f.mode() != Feature.Mode.CREDITS) {
+                    problem(e.getValue(), key, "'" + e.getKey() + "' is a usage feature; opening credits are for "
+                            + "credits features");
+                } else if (amount != null) {
+                    credits.put(e.getKey(), amount);
+                }
+            }
+            return credits;
+        }
+
+        private Config.Cryptolens cryptolens(Node node) {
+            Map<String, Node> c = mapping(node, "cryptolens");
+            if (c == null) {
+                return null;
+            }
+            allowOnly(c, "cryptolens", "url", "token", "productId", "key", "machineCode", "allowInsecure",
+                    "connectTimeout", "readTimeout");
+            String url = c.containsKey("url") ? text(c.get("url"), "cryptolens.url") : "https://api.cryptolens.io";
+            String token = required(c, node, "cryptolens.token", "token");
+            String key = required(c, node, "cryptolens.key", "key");
+            Long productId = null;
+            if (c.containsKey("productId")) {
+                productId = whole(c.get("productId"), "cryptolens.productId", 1, Integer.MAX_VALUE);
+            } else {
+                problem(node, "cryptolens.productId", "missing: the product id from the Cryptolens dashboard");
+            }
+            String machineCode = c.containsKey("machineCode") ? text(c.get("machineCode"), "cryptolens.machineCode")
+                    : null;
+            boolean insecure = c.containsKey("allowInsecure") && Boolean.TRUE.equals(bool(c.get("allowInsecure"),
+                    "cryptolens.allowInsecure"));
+            Long connect = c.containsKey("connectTimeout") ? millis(c.get("connectTimeout"), "cryptolens.connectTimeout")
+                    : Long.valueOf(5000);
+            Long read = c.containsKey("readTimeout") ? millis(c.get("readTimeout"), "cryptolens.readTimeout")
+                    : Long.valueOf(10000);
+            if (url != null) {
+                checkUrl(url, insecure, c.containsKey("url") ? c.get("url") : node);
+            }
+            if (url == null || token == null || key == null || productId == null || connect == null || read == null) {
+                return null;
+            }
+            return new Config.Cryptolens(url, token, productId, key, machineCode, insecure, connect, read);
+        }
+
+        private void checkUrl(String url, boolean insecure, Node node) {
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                problem(node, "cryptolens.url", "not a URL: " + url);
+                return;
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+                problem(node, "cryptolens.url", "must be an https:// URL with a host, got " + url);
+            } else if (scheme.equals("http") && !insecure && !isLoopback(uri.getHost())) {
+                problem(node, "cryptolens.url", "plain http:// is refused except to loopback, because the token "
+                        + "would travel unencrypted; use https:// or set cryptolens.allowInsecure: true");
+            }
+        }
+
+        private String required(Map<String, Node> map, Node parent, String key, String name) {
+            if (!map.containsKey(name)) {
+                problem(parent, key, "missing");
+                return null;
+            }
+            return text(map.get(name), key);
+        }
+
+        // ---- typed values ----
+
+        Map<String, Node> mapping(Node node, String key) {
+            if (!(node instanceof MappingNode)) {
+                problem(node, key, isNull(node) ? "needs keys under it" : "must be a mapping of keys to values");
+                return null;
+            }
+            Map<String, Node> map = new LinkedHashMap<>();
+            Map<String, Integer> lines = new LinkedHashMap<>();
+            for (NodeTuple t : ((MappingNode) node).getValue()) {
+                Node k = t.getKeyNode();
+                if (!(k instanceof ScalarNode)) {
+                    problem(k, key, "keys must be plain names");
+                    continue;
+                }
+                String name = ((ScalarNode) k).getValue();
+                String full = key.isEmpty() ? name : key + "." + name;
+                if (map.containsKey(name)) {
+                    problem(k, full, "appears twice (first on line " + lines.get(name) + ")");
+                    continue;
+                }
+                map.put(name, t.getValueNode());
+                lines.put(name, line(k));
+                keyLines.put(t.getValueNode(), line(k));
+            }
+            return map;
+        }
+
+        void allowOnly(Map<String, Node> map, String prefix, String... allowed) {
+            List<String> known = Arrays.asList(allowed);
+            for (Map.Entry<String, Node> e : map.entrySet()) {
+                if (!known.contains(e.getKey())) {
+                    String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                    problem(line(e.getValue()), key, "unknown key" + suggestion(e.getKey(), known)
+                            + "; known here: " + String.join(", ", known));
+                }
+            }
+        }
+
+        String text(Node node, String key) {
+            if (!(node instanceof ScalarNode) || isNull(node)) {
+                problem(node, key, isNull(node) ? "needs a value" : "must be a single value, not a "
+                        + (node instanceof MappingNode ? "mapping" : "list"));
+                return null;
+            }
+            String raw = ((ScalarNode) node).getValue();
+            StringBuffer out = new StringBuffer();
+            Matcher m = ENV_REF.matcher(raw);
+            while (m.find()) {
+                String value = env.get(m.group(1));
+                if (value == null) {
+                    value = m.group(2);
+                }
+                if (value == null) {
+                    problem(node, key, "the environment variable " + m.group(1) + " is not set");
+                    return null;
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            String value = out.toString().trim();
+            if (value.isEmpty()) {
+                problem(node, key, "needs a value");
+                return null;
+            }
+            return value;
+        }
+
+        Long whole(Node node, String key, long min, long max) {
+            String t = text(node, key);
+            if (t == null) {
+                return null;
+            }
+            long v;
+            try {
+                v = Long.parseLong(t.replace("_", ""));
+            } catch (NumberFormatException e) {
+                problem(node, key, "must be a whole number, got '" + t + "'");
+                return null;
+            }
+            if (v < min || v > max) {
+                problem(node, key, "must be a whole number " + (max == Integer.MAX_VALUE
+                        ? "of at least " + min : "from " + min + " to " + max) + ", got " + v);
+                return null;
+            }
+            return v;
+        }
+
+        Boolean bool(Node node, String key) {
+            String t = text(node, key);
+            if (t == null) {
+                return null;
+            }
+            if (t.equalsIgnoreCase("true")) {
+                return Boolean.TRUE;
+            }
+            if (t.equalsIgnoreCase("false")) {
+                return Boolean.FALSE;
+            }
+            problem(node, key, "must be true or false, got '" + t + "'");
+            return null;
+        }
+
+        Long millis(Node node, String key) {
+            String t = text(node, key);
+            if (t == null) {
+                return null;
+            }
+            Matcher m = DURATION.matcher(t);
+            if (!m.matches()) {
+                problem(node, key, "must be a duration such as 500ms or 5s, got '" + t + "'");
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            long ms = "s".equals(m.group(2)) ? n * 1000 : n;
+            if (ms < 1 || ms > 600_000) {
+                problem(node, key, "must be from 1ms to 600s, got '" + t + "'");
+                return null;
+            }
+            return ms;
+        }
+
+        String choice(Node node, String key, String... choices) {
+            String t = text(node, key);
+            if (t == null) {
+                return null;
+            }
+            for (String c : choices) {
+                if (c.equalsIgnoreCase(t)) {
+                    return c;
+                }
+            }
+            problem(node, key, "must be one of " + String.join(", ", choices) + ", got '" + t + "'");
+            return null;
+        }
+
+        String className(Node node, String key) {
+            String t = text(node, key);
+            if (t == null) {
+                return null;
+            }
+            if (!CLASS_NAME.matcher(t).matches()) {
+                problem(node, key, "not a Java class name: '" + t + "' (write it as com.acme.OutOfCreditsException)");
+                return null;
+            }
+            return t;
+        }
+
+        Path path(String text, Node node, String key) {
+            try {
+                String expanded = text.equals("~") ? userHome
+                        : text.startsWith("~/") ? userHome + text.substring(1) : text;
+                return base.resolve(expanded).normalize();
+            } catch (InvalidPathException e) {
+                problem(node, key, "not a valid path: " + e.getMessage());
+                return defaultLedgerDir();
+            }
+        }
+
+        Path defaultLedgerDir() {
+            return Paths.get(userHome, ".tollgate", "ledger");
+        }
+
+        private boolean isNull(Node node) {
+            return node == null || (node instanceof ScalarNode && Tag.NULL.equals(node.getTag()));
+        }
+
+        private int line(Node node) {
+            Integer keyLine = keyLines.get(node);
+            if (keyLine != null) {
+                return keyLine;
+            }
+            return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+        }
+    }
+
+    /** " (did you mean 'cost'?)" when a known word is one or two edits away. */
+    static String suggestion(String word, Iterable<String> known) {
+        String best = null;
+        int bestDistance = 3;
+        for (String k : known) {
+            int d = distance(word.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

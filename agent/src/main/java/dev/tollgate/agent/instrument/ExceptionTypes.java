@@ -1,0 +1,100 @@
+package dev.tollgate.agent.instrument;
+
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.description.type.TypeList;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Checks, from class files and without loading anything, that a configured denial exception can be
+ * built: an unchecked, public, concrete class with a public constructor taking
+ * {@code (UsageDeniedException)}, {@code (String, Throwable)} or {@code (String)}.
+ */
+public final class ExceptionTypes {
+
+    /** The outcome of a check. */
+    public static final class Verdict {
+        private final boolean found;
+        private final String problem;
+
+        Verdict(boolean found, String problem) {
+            this.found = found;
+            this.problem = problem;
+        }
+
+        /** Whether the class file was found at all. */
+        public boolean found() {
+            return found;
+        }
+
+        /** Why the class cannot serve, or {@code null} when it can (or was not found). */
+        public String problem() {
+            return problem;
+        }
+    }
+
+    private ExceptionTypes() {
+    }
+
+    /** Checks {@code className} as {@code loader} would see it. */
+    public static Verdict check(String className, ClassLoader loader) {
+        TypePool pool = TypePool.Default.of(loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                : ClassFileLocator.ForClassLoader.of(loader));
+        TypePool.Resolution r = pool.describe(className);
+        if (!r.isResolved()) {
+            return new Verdict(false, null);
+        }
+        try {
+            TypeDescription type = r.resolve();
+            if (!isUnchecked(type)) {
+                return new Verdict(true, className + " is not an unchecked exception (it must extend RuntimeException)");
+            }
+            if (type.isAbstract()) {
+                return new Verdict(true, className + " is abstract");
+            }
+            if (!type.isPublic()) {
+                return new Verdict(true, className + " is not public");
+            }
+            for (MethodDescription.InDefinedShape c : type.getDeclaredMethods()) {
+                if (c.isConstructor() && c.isPublic() && (takes(c, "dev.tollgate.UsageDeniedException")
+                        || takes(c, "java.lang.String", "java.lang.Throwable") || takes(c, "java.lang.String"))) {
+                    return new Verdict(true, null);
+                }
+            }
+            return new Verdict(true, className + " has no public constructor taking (UsageDeniedException), "
+                    + "(String, Throwable) or (String)");
+        } catch (RuntimeException unresolvable) {
+            return new Verdict(true, className + " cannot be read: " + unresolvable.getMessage());
+        }
+    }
+
+    private static boolean isUnchecked(TypeDescription type) {
+        TypeDefinition t = type;
+        while (t != null) {
+            String name = t.asErasure().getName();
+            if (name.equals("java.lang.RuntimeException")) {
+                return true;
+            }
+            if (name.equals("java.lang.Object")) {
+                return false;
+            }
+            t = t.getSuperClass();
+        }
+        return false;
+    }
+
+    private static boolean takes(MethodDescription c, String... types) {
+        TypeList params = c.getParameters().asTypeList().asErasures();
+        if (params.size() != types.length) {
+            return false;
+        }
+        for (int i = 0; i < types.length; i++) {
+            if (!params.get(i).getName().equals(types[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

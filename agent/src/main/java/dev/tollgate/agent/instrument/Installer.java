@@ -1,0 +1,199 @@
+package dev.tollgate.agent.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.site.Site;
+import dev.tollgate.agent.site.Sites;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the metering transformer: classes are pre-filtered by name and by their raw bytes
+ * ({@link ClassPeek}), then Byte Buddy finds the metered methods ({@link MeteredMethods}), registers
+ * a {@link Site} for each and inlines {@link MeteredAdvice} with the site id bound as a constant.
+ *
+ * <pre>{@code
+ * Installer.Installation installed = Installer.install(instrumentation, sites);
+ * ...
+ * installed.remove();   // tests only
+ * }</pre>
+ */
+public final class Installer {
+
+    private Installer() {
+    }
+
+    /** An installed transformer; {@link #remove()} takes it out again (for tests). */
+    public static final class Installation {
+        private final Instrumentation instrumentation;
+        private final ClassFileTransformer transformer;
+        private final AtomicInteger errors;
+
+        Installation(Instrumentation instrumentation, ClassFileTransformer transformer, AtomicInteger errors) {
+            this.instrumentation = instrumentation;
+            this.transformer = transformer;
+            this.errors = errors;
+        }
+
+        /** How many classes failed to transform (each was reported once). */
+        public int errors() {
+            return errors.get();
+        }
+
+        public void remove() {
+            instrumentation.removeTransformer(transformer);
+        }
+    }
+
+    /** Installs the transformer for classes loaded from now on. */
+    public static Installation install(Instrumentation instrumentation, Sites sites) {
+        AtomicInteger errors = new AtomicInteger();
+        ClassFileTransformer meter = builder(sites, errors).makeRaw();
+        ClassFileTransformer filtered = new Prefiltered(meter);
+        instrumentation.addTransformer(filtered, instrumentation.isRetransformClassesSupported());
+        return new Installation(instrumentation, filtered, errors);
+    }
+
+    static AgentBuilder builder(Sites sites, AtomicInteger errors) {
+        MeteredTypes types = new MeteredTypes();
+        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(new CachedPools())
+                .with(new Failures(errors))
+                .ignore(net.bytebuddy.matcher.ElementMatchers.<TypeDescription>none())
+                .type(types)
+                .transform(new Transformer(types, sites));
+    }
+
+    /** Skips what cannot be metered before Byte Buddy parses anything. */
+    static boolean ignoredName(String internalName) {
+        return internalName == null
+                || internalName.startsWith("java/") || internalName.startsWith("javax/")
+                || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
+                || internalName.startsWith("com/sun/") || internalName.startsWith("dev/tollgate/")
+                || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda");
+    }
+
+    /** The cheap gate in front of Byte Buddy. */
+    private static final class Prefiltered implements ClassFileTransformer {
+        private final ClassFileTransformer delegate;
+
+        Prefiltered(ClassFileTransformer delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+                byte[] bytes) throws IllegalClassFormatException {
+            if (loader == null || ignoredName(name) || !ClassPeek.worthALook(bytes)) {
+                return null;
+            }
+            try {
+                return delegate.transform(loader, name, redefined, domain, bytes);
+            } catch (Throwable t) {
+                Log.warnOnce("transform:" + name, "could not meter " + name.replace('/', '.') + ": " + t);
+                return null;
+            }
+        }
+    }
+
+    /** Matches types with at least one metered (or refused) method; remembers the answer for the transformer. */
+    static final class MeteredTypes implements ElementMatcher<TypeDescription> {
+        private final ThreadLocal<Object[]> last = new ThreadLocal<>();
+
+        @Override
+        public boolean matches(TypeDescription type) {
+            if (type.isAnnotation()) {
+                return false;
+            }
+            MeteredMethods.Result result = MeteredMethods.find(type);
+            last.set(new Object[] {type, result});
+            return !result.isEmpty();
+        }
+
+        MeteredMethods.Result resultFor(TypeDescription type) {
+            Object[] l = last.get();
+            last.remove();
+            if (l != null && l[0] == type) {
+                return (MeteredMethods.Result) l[1];
+            }
+            return MeteredMethods.find(type);
+        }
+    }
+
+    private static final class Transformer implements AgentBuilder.Transformer {
+        private final MeteredTypes types;
+        private final Sites sites;
+        private final TypeDescription advice;
+        private final ClassFileLocator adviceLocator;
+
+        Transformer(MeteredTypes types, Sites sites) {
+            this.types = types;
+            this.sites = sites;
+            this.advice = TypeDescription.ForLoadedType.of(MeteredAdvice.class);
+            byte[] bytes;
+            try {
+                bytes = ClassFileLocator.ForClassLoader.read(MeteredAdvice.class);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot read the advice class", e);
+            }
+            this.adviceLocator = ClassFileLocator.Simple.of(MeteredAdvice.class.getName(), bytes);
+        }
+
+        @Override
+        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                ClassLoader loader, JavaModule module, ProtectionDomain domain) {
+            MeteredMethods.Result result = types.resultFor(type);
+            for (String refusal : result.refused) {
+                Log.errorOnce(refusal, refusal);
+            }
+            for (MeteredMethods.Found f : result.metered) {
+                Site site = sites.register(f.feature, f.cost, type.getName(), MeteredMethods.signature(f.method),
+                        f.origin);
+                builder = builder.visit(Advice.withCustomMapping()
+                        .bind(SiteId.class, site.id())
+                        .to(advice, adviceLocator)
+                        .on(named(f.method.getName()).and(hasDescriptor(f.method.getDescriptor()))));
+            }
+            return builder;
+        }
+    }
+
+    /** Reports each class that failed to transform once, and counts them. */
+    private static final class Failures extends AgentBuilder.Listener.Adapter {
+        private final AtomicInteger errors;
+
+        Failures(AtomicInteger errors) {
+            this.errors = errors;
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
+            errors.incrementAndGet();
+            Log.warnOnce("transform:" + typeName, "could not meter " + typeName + ": " + t);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            Log.debug("metered methods of " + type.getName() + " instrumented");
+        }
+    }
+}

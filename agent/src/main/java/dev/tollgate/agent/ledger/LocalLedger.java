@@ -1,0 +1,124 @@
+package dev.tollgate.agent.ledger;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Outcome;
+
+/**
+ * The embedded {@code local} backend: counters in files under one folder, so a product runs with no
+ * server at all. Exact under any number of threads and JVMs sharing the folder, and safe against
+ * kill -9 (see {@link CounterFile}).
+ *
+ * <pre>{@code
+ * Backend ledger = new LocalLedger(Paths.get("/var/lib/acme/tollgate"), Collections.singletonMap("export", 1000L));
+ * ledger.take("export", 1, 0);   // GRANTED, value 999
+ * }</pre>
+ *
+ * <p>A credits counter that has never been written starts at its opening balance ({@code local.credits});
+ * a usage counter starts at 0. A corrupt or unreadable counter is reported as
+ * {@link Outcome.Status#MISCONFIGURED} and never reset.
+ */
+public final class LocalLedger implements Backend {
+
+    private static final String SUFFIX = ".counter";
+
+    private final Path dir;
+    private final Map<String, Long> openingCredits;
+    private final Map<String, CounterFile> open = new ConcurrentHashMap<>();
+
+    public LocalLedger(Path dir, Map<String, Long> openingCredits) {
+        this.dir = dir;
+        this.openingCredits = Collections.unmodifiableMap(new java.util.HashMap<>(openingCredits));
+    }
+
+    @Override
+    public Outcome take(String counter, long units, long lowerBound) {
+        try {
+            CounterFile.Step s = file(counter).take(units, lowerBound);
+            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
+        } catch (IOException | RuntimeException e) {
+            return failure(counter, e);
+        }
+    }
+
+    @Override
+    public Outcome add(String counter, long units, long cap) {
+        try {
+            CounterFile.Step s = file(counter).add(units, cap);
+            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
+        } catch (IOException | RuntimeException e) {
+            return failure(counter, e);
+        }
+    }
+
+    @Override
+    public Outcome read(String counter) {
+        try {
+            return Outcome.granted(file(counter).read());
+        } catch (IOException | RuntimeException e) {
+            return failure(counter, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "local ledger in " + dir;
+    }
+
+    /** The folder that holds the counters. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        for (CounterFile f : open.values()) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // Nothing is buffered: every step was written before it returned.
+            }
+        }
+        open.clear();
+    }
+
+    private CounterFile file(String counter) throws IOException {
+        CounterFile f = open.get(counter);
+        if (f != null) {
+            return f;
+        }
+        synchronized (open) {
+            f = open.get(counter);
+            if (f == null) {
+                Files.createDirectories(dir);
+                Long opening = openingCredits.get(counter);
+                f = new CounterFile(pathOf(counter), opening == null ? 0 : opening);
+                open.put(counter, f);
+            }
+            return f;
+        }
+    }
+
+    private Path pathOf(String counter) {
+        return dir.resolve(counter + SUFFIX);
+    }
+
+    private Outcome failure(String counter, Throwable e) {
+        if (e instanceof CounterFile.CorruptException) {
+            return Outcome.misconfigured(e.getMessage());
+        }
+        if (e instanceof AccessDeniedException) {
+            return Outcome.misconfigured("ledger " + pathOf(counter) + " cannot be opened: permission denied; "
+                    + "give the product's user read and write access to " + dir);
+        }
+        return Outcome.misconfigured("ledger " + pathOf(counter) + " cannot be used: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+}

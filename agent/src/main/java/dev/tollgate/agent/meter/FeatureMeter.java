@@ -1,0 +1,125 @@
+package dev.tollgate.agent.meter;
+
+import java.util.OptionalLong;
+
+import dev.tollgate.UsageDeniedException.Reason;
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.log.Log;
+
+/**
+ * Charges one feature on the backend, one backend step per call (the {@code strict} strategy), and
+ * turns the backend's {@link Outcome} into a go or a {@link Denial} by the feature's failure policy.
+ * A feature that cannot be trusted (not configured, config broken) denies every call as misconfigured.
+ */
+final class FeatureMeter {
+
+    final String name;
+    /** Dense index of this feature, for the per-thread re-entrancy counters. */
+    final int index;
+    final String exceptionClass;
+    final String exceptionKey;
+    private final Feature feature;
+    private final Backend backend;
+    private final String misconfigured;
+
+    private FeatureMeter(String name, int index, Feature feature, Backend backend, String exceptionClass,
+            String exceptionKey, String misconfigured) {
+        this.name = name;
+        this.index = index;
+        this.feature = feature;
+        this.backend = backend;
+        this.exceptionClass = exceptionClass;
+        this.exceptionKey = exceptionKey;
+        this.misconfigured = misconfigured;
+    }
+
+    static FeatureMeter of(int index, Feature feature, Backend backend, String exceptionClass, String exceptionKey) {
+        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null);
+    }
+
+    /** A feature whose every call is denied as misconfigured, for {@code why}. */
+    static FeatureMeter denying(String name, int index, String why, String exceptionClass, String exceptionKey) {
+        return new FeatureMeter(name, index, null, null, exceptionClass, exceptionKey, why);
+    }
+
+    /** Units per call for a site that gave {@code siteCost} (0: none given). */
+    int cost(int siteCost) {
+        if (siteCost > 0) {
+            return siteCost;
+        }
+        return feature == null ? 1 : feature.cost();
+    }
+
+    /** Charges {@code units}: {@code null} to go ahead, else why not. Never throws. */
+    Denial charge(int units) {
+        if (misconfigured != null) {
+            return new Denial(Reason.MISCONFIGURED, units, -1, misconfigured);
+        }
+        Outcome o;
+        long cap = Backend.NO_CAP;
+        try {
+            if (feature.mode() == Feature.Mode.CREDITS) {
+                o = backend.take(feature.counter(), units, feature.lowerBound());
+            } else {
+                cap = feature.bound() == null ? Backend.NO_CAP : feature.bound();
+                o = backend.add(feature.counter(), units, cap);
+            }
+        } catch (Throwable t) {
+            o = Outcome.unavailable("backend failed: " + t.getClass().getName());
+        }
+        switch (o.status()) {
+            case GRANTED:
+                return null;
+            case BOUND_REACHED:
+                if (feature.mode() == Feature.Mode.CREDITS) {
+                    long left = o.value() == Outcome.UNKNOWN ? -1 : Math.max(0, o.value() - feature.lowerBound());
+                    return new Denial(Reason.CREDITS_EXHAUSTED, units, left, null);
+                }
+                long room = o.value() == Outcome.UNKNOWN ? -1 : Math.max(0, cap - o.value());
+                return new Denial(Reason.CAP_REACHED, units, room, null);
+            case MISCONFIGURED:
+                Log.errorOnce("misconfigured:" + name + ":" + o.detail(), "feature '" + name + "': " + o.detail()
+                        + "; its calls are denied until this is fixed");
+                return new Denial(Reason.MISCONFIGURED, units, -1, o.detail());
+            case UNAVAILABLE:
+            default:
+                if (feature.onBackendFailure() == Feature.OnFailure.ALLOW) {
+                    Log.warnOnce("allow:" + name, "feature '" + name + "': " + backend.describe() + " is unavailable ("
+                            + o.detail() + "); calls run uncharged by onBackendFailure: allow");
+                    return null;
+                }
+                Log.warnOnce("deny:" + name, "feature '" + name + "': " + backend.describe() + " is unavailable ("
+                        + o.detail() + "); calls are denied by onBackendFailure: deny");
+                return new Denial(Reason.BACKEND_UNAVAILABLE, units, -1, o.detail());
+        }
+    }
+
+    /** Credits left above the floor, or units used; empty when not known. */
+    OptionalLong balance() {
+        if (misconfigured != null) {
+            return OptionalLong.empty();
+        }
+        Outcome o = backend.read(feature.counter());
+        if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(feature.mode() == Feature.Mode.CREDITS ? o.value() - feature.lowerBound() : o.value());
+    }
+
+    /** Why a charge was refused; becomes the exception the advice throws. */
+    static final class Denial {
+        final Reason reason;
+        final long units;
+        final long left;
+        final String detail;
+
+        Denial(Reason reason, long units, long left, String detail) {
+            this.reason = reason;
+            this.units = units;
+            this.left = left;
+            this.detail = detail;
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.tollgate.agent.meter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import dev.tollgate.UsageDeniedException;
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.bridge.Gate;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.site.Site;
+import dev.tollgate.agent.site.Sites;
+
+/**
+ * The metering runtime behind the {@link Gate}: for each call of a site, charge its feature once per
+ * outermost call on the thread, or build the denial.
+ *
+ * <p>Re-entrancy: a call that reaches a feature again on the same thread while an earlier call of that
+ * feature is still running ({@code super.export()} in an override, a metered method calling another of
+ * the same feature) is not charged again. Different features are charged separately.
+ *
+ * <pre>{@code
+ * Metering metering = new Metering(config, backend);
+ * sites.listen(metering);
+ * Bridge.install(metering);
+ * }</pre>
+ */
+public final class Metering implements Gate, Sites.Listener {
+
+    private final Config config;
+    private final Backend backend;
+    private final String broken;
+    private final Map<String, FeatureMeter> features = new HashMap<>();
+    private volatile SiteMeter[] bySite = new SiteMeter[16];
+    private final ThreadLocal<int[]> depth = new ThreadLocal<int[]>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[8];
+        }
+    };
+
+    /**
+     * @param config a config; when it has problems every call is denied as misconfigured
+     * @param backend where counters live; may be {@code null} when the config has problems
+     */
+    public Metering(Config config, Backend backend) {
+        this.config = config;
+        this.backend = backend;
+        this.broken = config.isValid() ? null : "the Tollgate config " + config.source() + " has "
+                + config.problems().size() + " problem(s), printed at startup";
+    }
+
+    /** Resolves a new site's feature; an unknown feature is reported once and denied. */
+    @Override
+    public void registered(Site site) {
+        FeatureMeter feature = feature(site);
+        SiteMeter meter = new SiteMeter(site, feature, feature.cost(site.cost()));
+        synchronized (this) {
+            SiteMeter[] table = bySite;
+            if (site.id() >= table.length) {
+                SiteMeter[] grown = new SiteMeter[Math.max(table.length * 2, site.id() + 1)];
+                System.arraycopy(table, 0, grown, 0, table.length);
+                table = grown;
+            }
+            table[site.id()] = meter;
+            bySite = table;
+        }
+        Log.debug("metering " + site);
+    }
+
+    @Override
+    public Throwable enter(int site, Class<?> host) {
+        SiteMeter m = meter(site);
+        if (m == null) {
+            return new UsageDeniedException("site " + site, UsageDeniedException.Reason.MISCONFIGURED, 0,
+                    UsageDeniedException.UNKNOWN, "unknown metered site (internal error)");
+        }
+        int[] d = depth(m.feature.index);
+        int f = m.feature.index;
+        if (d[f] > 0) {
+            d[f]++;
+            return null;
+        }
+        FeatureMeter.Denial denial;
+        try {
+            denial = m.feature.charge(m.cost);
+        } catch (Throwable t) {
+            Log.errorOnce("charge:" + t.getClass().getName(), "internal error while charging '" + m.feature.name
+                    + "': " + t + "; the call is denied");
+            denial = new FeatureMeter.Denial(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
+                    "internal error in the Tollgate agent");
+        }
+        if (denial == null) {
+            d[f] = 1;
+            return null;
+        }
+        return m.denial(denial, host);
+    }
+
+    @Override
+    public void exit(int site, Throwable thrown) {
+        SiteMeter m = meter(site);
+        if (m == null) {
+            return;
+        }
+        int[] d = depth(m.feature.index);
+        if (d[m.feature.index] > 0) {
+            d[m.feature.index]--;
+        }
+    }
+
+    /** For {@code Tollgate.balance}: credits left or units used, when the feature is known and readable. */
+    public OptionalLong balance(String feature) {
+        FeatureMeter f;
+        synchronized (features) {
+            f = features.get(feature);
+        }
+        if (f == null) {
+            Feature configured = config.features().get(feature);
+            if (configured == null || broken != null) {
+                return OptionalLong.empty();
+            }
+            f = feature(feature);
+        }
+        return f.balance();
+    }
+
+    /** Names of features used by sites so far that the config does not define. */
+    public List<String> unconfiguredFeatures() {
+        List<String> names = new ArrayList<>();
+        synchronized (features) {
+            for (String name : features.keySet()) {
+                if (!config.features().containsKey(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    private SiteMeter meter(int site) {
+        SiteMeter[] table = bySite;
+        return site >= 0 && site < table.length ? table[site] : null;
+    }
+
+    private int[] depth(int index) {
+        int[] d = depth.get();
+        if (index >= d.length) {
+            int[] grown = new int[Math.max(d.length * 2, index + 1)];
+            System.arraycopy(d, 0, grown, 0, d.length);
+            depth.set(grown);
+            d = grown;
+        }
+        return d;
+    }
+
+    private FeatureMeter feature(Site site) {
+        synchronized (features) {
+            FeatureMeter existing = features.get(site.feature());
+            if (existing == null && broken == null && !config.features().containsKey(site.feature())) {
+                Log.error(site.origin() + " on " + site.describe() + " names feature '" + site.feature()
+                        + "', which is not under features: in " + config.source() + "; its calls are denied "
+                        + "(misconfigured) until the config names it");
+            }
+        }
+        return feature(site.feature());
+    }
+
+    private FeatureMeter feature(String name) {
+        synchronized (features) {
+            FeatureMeter f = features.get(name);
+            if (f != null) {
+                return f;
+            }
+            Feature configured = config.features().get(name);
+            String exception = config.exceptionFor(configured);
+            String exceptionKey = config.exceptionKeyFor(configured);
+            int index = features.size();
+            if (broken != null) {
+                f = FeatureMeter.denying(name, index, broken, Config.DEFAULT_EXCEPTION, exceptionKey);
+            } else if (configured == null) {
+                f = FeatureMeter.denying(name, index, "feature '" + name + "' is not configured in "
+                        + config.source(), exception, exceptionKey);
+            } else {
+                f = FeatureMeter.of(index, configured, backend, exception, exceptionKey);
+            }
+            features.put(name, f);
+            return f;
+        }
+    }
+
+    /** A site with its resolved feature, cost and (lazily) its denial exception factory. */
+    private static final class SiteMeter {
+        final Site site;
+        final FeatureMeter feature;
+        final int cost;
+        private volatile DenialFactory factory;
+
+        SiteMeter(Site site, FeatureMeter feature, int cost) {
+            this.site = site;
+            this.feature = feature;
+            this.cost = cost;
+        }
+
+        Throwable denial(FeatureMeter.Denial d, Class<?> host) {
+            UsageDeniedException denial = new UsageDeniedException(feature.name, d.reason, d.units,
+                    d.left < 0 ? UsageDeniedException.UNKNOWN : d.left, d.detail);
+            if (Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass)) {
+                return denial;
+            }
+            DenialFactory f = factory;
+            if (f == null || !f.servesLoaderOf(host)) {
+                f = DenialFactory.resolve(feature.exceptionClass, feature.exceptionKey, host);
+                factory = f;
+            }
+            return f.create(denial);
+        }
+    }
+}
