@@ -210,14 +210,36 @@ public final class Metering implements Gate, Sites.Listener {
             UsageDeniedException denial = new UsageDeniedException(feature.name, d.reason, d.units,
                     d.left < 0 ? UsageDeniedException.UNKNOWN : d.left, d.detail);
             if (Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass)) {
-                return denial;
+                return withoutAgentFrames(denial);
             }
             DenialFactory f = factory;
             if (f == null || !f.servesLoaderOf(host)) {
                 f = DenialFactory.resolve(feature.exceptionClass, feature.exceptionKey, host);
                 factory = f;
             }
-            return f.create(denial);
+            Throwable thrown = f.create(withoutAgentFrames(denial));
+            return thrown == denial ? thrown : withoutAgentFrames(thrown);
         }
+    }
+
+    /** The denial's stack trace starts at the metered method, not inside the agent. */
+    static <T extends Throwable> T withoutAgentFrames(T t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        int first = 0;
+        while (first < frames.length && isAgentFrame(frames[first])) {
+            first++;
+        }
+        if (first > 0 && first < frames.length) {
+            StackTraceElement[] trimmed = new StackTraceElement[frames.length - first];
+            System.arraycopy(frames, first, trimmed, 0, trimmed.length);
+            t.setStackTrace(trimmed);
+        }
+        return t;
+    }
+
+    private static boolean isAgentFrame(StackTraceElement frame) {
+        String c = frame.getClassName();
+        return c.startsWith("dev.tollgate.agent.") || c.startsWith("java.lang.reflect.")
+                || c.startsWith("jdk.internal.reflect.") || c.startsWith("sun.reflect.");
     }
 }

@@ -1,0 +1,242 @@
+package dev.tollgate.agent.forked;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the packaged {@code tollgate-agent.jar} on real {@code java} processes: the only proof that the
+ * shipped artifact works. Paths come from system properties set by the failsafe configuration.
+ */
+final class ForkedJvm {
+
+    static final long TIMEOUT_SECONDS = 120;
+
+    /** A JDK to run the forked tests on. */
+    record Jdk(String name, Path home) {
+        Path java() {
+            return home.resolve("bin").resolve("java");
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** What a finished process printed. */
+    record Result(int exit, String out, String err) {
+
+        /** The single stdout line starting with {@code name + ": "}, without that prefix. */
+        String line(String name) {
+            List<String> found = out.lines().filter(l -> l.startsWith(name + ": ")).toList();
+            assertThat(found).as("one '%s:' line in stdout:%n%s%nstderr:%n%s", name, out, err).hasSize(1);
+            return found.get(0).substring(name.length() + 2);
+        }
+
+        /** The {@code key=value} pairs of {@link #line}; the last pair may contain spaces (message=...). */
+        Map<String, String> fields(String name) {
+            String line = line(name);
+            Map<String, String> fields = new LinkedHashMap<>();
+            int message = line.indexOf(" message=");
+            String head = message < 0 ? line : line.substring(0, message);
+            for (String pair : head.trim().split(" ")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+            if (message >= 0) {
+                fields.put("message", line.substring(message + " message=".length()));
+            }
+            return fields;
+        }
+
+        /** The stderr lines written by the agent. */
+        List<String> agentLines() {
+            return err.lines().filter(l -> l.startsWith("[tollgate]")).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private ForkedJvm() {
+    }
+
+    /** The JDK running the build, and every JDK named by {@code tollgate.it.jdks}; a named one must exist. */
+    static List<Jdk> jdks() {
+        List<Jdk> jdks = new ArrayList<>();
+        Path current = Path.of(System.getProperty("java.home"));
+        jdks.add(new Jdk("jdk" + Runtime.version().feature(), current));
+        String more = System.getProperty("tollgate.it.jdks", "");
+        for (String entry : more.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path home = Path.of(entry.trim());
+            if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                throw new IllegalStateException("JDK named by tollgate.it.jdks not found at " + home
+                        + "; install it or run with -Dtollgate.it.jdks=<comma-separated JDK homes>");
+            }
+            if (!sameFile(home, current)) {
+                jdks.add(new Jdk(nameOf(home), home));
+            }
+        }
+        return jdks;
+    }
+
+    static Path agentJar() {
+        return existing("tollgate.agent.jar");
+    }
+
+    static Path annotationsJar() {
+        return existing("tollgate.annotations.jar");
+    }
+
+    static Path fixtures() {
+        return existing("tollgate.fixtures.dir");
+    }
+
+    /** Runs {@code fixtures.Scenarios} with the agent, in {@code dir}, and waits for it. */
+    static Result scenarios(Jdk jdk, Path dir, String agentArgument, String... scenarios) {
+        return run(jdk, dir, List.of(agentOption(agentArgument)), List.of(), "fixtures.Scenarios", scenarios);
+    }
+
+    static String agentOption(String agentArgument) {
+        return "-javaagent:" + agentJar() + (agentArgument == null ? "" : "=" + agentArgument);
+    }
+
+    /** Runs a main class with the fixtures and the annotations jar (plus {@code classpath}) on the class path. */
+    static Result run(Jdk jdk, Path dir, List<String> jvmOptions, List<Path> classpath, String main, String... args) {
+        return finish(start(jdk, dir, jvmOptions, classpath, main, args), main + " " + Arrays.toString(args));
+    }
+
+    /** Runs {@code java} with exactly these arguments. */
+    static Result java(Jdk jdk, Path dir, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(jdk.java().toString());
+        command.addAll(Arrays.asList(args));
+        return finish(start(command, dir), String.join(" ", args));
+    }
+
+    private static Result finish(Process p, String what) {
+        try {
+            byte[][] streams = new byte[2][];
+            Thread out = drain(p.getInputStream(), streams, 0);
+            Thread err = drain(p.getErrorStream(), streams, 1);
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("forked JVM did not finish in " + TIMEOUT_SECONDS + " s: " + what);
+            }
+            out.join();
+            err.join();
+            return new Result(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
+                    new String(streams[1], StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static Process start(Jdk jdk, Path dir, List<String> jvmOptions, List<Path> classpath, String main,
+            String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(jdk.java().toString());
+        command.addAll(jvmOptions);
+        List<String> cp = new ArrayList<>();
+        cp.add(fixtures().toString());
+        cp.add(annotationsJar().toString());
+        classpath.forEach(c -> cp.add(c.toString()));
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, cp));
+        command.add(main);
+        command.addAll(Arrays.asList(args));
+        return start(command, dir);
+    }
+
+    private static Process start(List<String> command, Path dir) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().remove("TOLLGATE_CONFIG");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    private static Thread drain(InputStream in, byte[][] into, int slot) {
+        Thread t = new Thread(() -> {
+            try {
+                into[slot] = in.readAllBytes();
+            } catch (IOException e) {
+                into[slot] = ("(reading failed: " + e + ")").getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static Path write(Path dir, String name, String text) {
+        try {
+            return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path existing(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set: run the forked tests with "
+                    + "'mvn verify' so that failsafe sets it");
+        }
+        Path path = Path.of(value);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(property + " points to " + path + ", which does not exist: run "
+                    + "'mvn verify' (it packages the jar before the forked tests)");
+        }
+        return path;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String nameOf(Path home) {
+        try {
+            Path release = home.resolve("release");
+            if (Files.exists(release)) {
+                for (String line : Files.readAllLines(release)) {
+                    if (line.startsWith("JAVA_VERSION=")) {
+                        return "jdk" + line.substring("JAVA_VERSION=".length()).replace("\"", "").split("\\.")[0];
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the folder name
+        }
+        return home.getFileName().toString();
+    }
+}
