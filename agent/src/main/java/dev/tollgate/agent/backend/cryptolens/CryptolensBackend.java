@@ -353,7 +353,7 @@ public final class CryptolensBackend implements Backend {
     private Outcome internalError(String operation, Throwable t, boolean moves) {
         String detail;
         try {
-            detail = redactor.apply("internal error in cryptolens " + operation + ": " + Wire.describe(t));
+            detail = Wire.clip(redactor.apply("internal error in cryptolens " + operation + ": " + Wire.describe(t)), 500);
         } catch (Throwable again) {
             detail = "internal error in cryptolens " + operation;
         }

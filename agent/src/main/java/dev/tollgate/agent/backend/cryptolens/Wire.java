@@ -152,7 +152,7 @@ final class Wire {
             if (code >= 300 && code < 400) {
                 String location = response.header("Location");
                 throw fail(false, method + " answered HTTP " + code + ", a redirect"
-                        + (location == null ? "" : " to " + clip(location))
+                        + (location == null ? "" : " to " + shown(location))
                         + ", which is not followed; check cryptolens.url");
             }
             String what = root == null ? (body.length == 0 ? " with an empty body" : " with a body that is not JSON: "
@@ -170,7 +170,7 @@ final class Wire {
         int result = resultValue(resultNode);
         if (result < 0) {
             throw fail(endpoint.charges() && success, method + " answered HTTP " + code
-                    + " with an unexpected result: " + clip(resultNode.toString()));
+                    + " with an unexpected result: " + shown(resultNode.toString()));
         }
         return new Reply(method, result == 0, message, root);
     }
@@ -237,13 +237,19 @@ final class Wire {
         return fail(false, where + " failed after the request was sent: " + cause);
     }
 
+    /** Redacted first, then clipped: a cut must never leave part of a token behind. */
     private Unusable fail(boolean ambiguous, String detail) {
-        String d = redactor.apply(detail);
+        String d = clip(redactor.apply(detail), 500);
         return new Unusable(ambiguous ? Outcome.ambiguous(d) : Outcome.unavailable(d));
     }
 
     private String bodyNote(byte[] body) {
         return body.length == 0 ? "" : ": " + snippet(body);
+    }
+
+    /** A text from the other side for a detail: redacted, then one line of at most 160 characters. */
+    private String shown(String text) {
+        return clip(redactor.apply(text));
     }
 
     /** The start of a body for a detail: redacted first, then one line of at most 80 characters. */
@@ -265,7 +271,7 @@ final class Wire {
             }
             s.append(')');
         }
-        return clip(s.toString(), 300);
+        return s.toString(); // not clipped: callers redact first, then clip
     }
 
     static String clip(String text) {

@@ -81,6 +81,30 @@ class CryptolensSecretsTest {
             f.reply(list());
             f.seen(b.take("missing", 1, 0));
 
+            // The token straddling the point where long texts are cut.
+            for (int pad = 60; pad <= 500; pad += 20) {
+                String padding = "p".repeat(pad);
+                f.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "https://x/" + padding + TOKEN)
+                        .build());
+                f.seen(b.read("c"));
+                f.reply("{\"result\":\"" + padding + TOKEN + "\"}");
+                f.seen(b.read("c"));
+                f.reply(200, padding + TOKEN);
+                f.seen(b.read("c"));
+                f.reply(refused(padding + TOKEN));
+                f.seen(b.read("c"));
+                CryptolensBackend longFailure = f.backend(f.settings().build(), builder -> builder.addInterceptor(
+                        chain -> {
+                            throw new IOException(padding + TOKEN);
+                        }));
+                f.seen(longFailure.read("c"));
+                CryptolensBackend longCrash = f.backend(f.settings().build(), builder -> builder.addInterceptor(
+                        chain -> {
+                            throw new IllegalStateException(padding + TOKEN);
+                        }));
+                f.seen(longCrash.read("c"));
+            }
+
             // The HTTP client itself failing with the token in its message.
             CryptolensBackend failing = f.backend(f.settings().build(), builder -> builder.addInterceptor(chain -> {
                 throw new IOException("failed on " + chain.request().url() + " with " + TOKEN);
@@ -99,8 +123,10 @@ class CryptolensSecretsTest {
         }
 
         assertThat(f.texts).hasSizeGreaterThan(40);
-        assertThat(f.warnings).hasSize(3);
-        assertThat(f.texts).allSatisfy(text -> assertThat(text).doesNotContain(TOKEN).doesNotContain(ENCODED));
+        assertThat(f.warnings).hasSize(3 + 23);
+        String head = TOKEN.substring(0, 8);
+        assertThat(f.texts).allSatisfy(text -> assertThat(text).doesNotContain(head)
+                .doesNotContain(ENCODED.substring(0, 8)));
         assertThat(String.join("\n", f.texts)).contains(Redactor.MASK);
     }
 
