@@ -1,0 +1,392 @@
+package dev.tollgate.agent.backend.cryptolens;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where and as whom the {@code cryptolens} backend talks to the Cryptolens Web API. Immutable; built
+ * with {@link #builder()}. Building never fails: {@link #problems()} lists what is wrong, and a backend
+ * built from settings with problems answers {@code MISCONFIGURED} to every call without touching the
+ * network.
+ *
+ * <pre>{@code
+ * CryptolensSettings s = CryptolensSettings.builder()
+ *     .token(System.getenv("CRYPTOLENS_TOKEN")).productId(12345).key("FRQHQ-FSOSD-BWOPU-KJOWF")
+ *     .build();
+ * if (!s.problems().isEmpty()) { ... print them ... }
+ * }</pre>
+ *
+ * <p>{@link #toString()} never shows the token. Only JDK classes are used here, so validating a
+ * configuration loads nothing of OkHttp or Jackson.
+ */
+public final class CryptolensSettings {
+
+    /** The public Cryptolens Web API. */
+    public static final String DEFAULT_URL = "https://api.cryptolens.io";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
+    static final String INSECURE_PROBLEM =
+            "plain http:// is refused except to loopback; use https:// or set cryptolens.allowInsecure: true";
+
+    private final String url;
+    private final String token;
+    private final int productId;
+    private final String key;
+    private final String machineCode;
+    private final boolean allowInsecure;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final List<String> problems;
+
+    private CryptolensSettings(Builder b) {
+        this.url = trimToNull(b.url) == null ? DEFAULT_URL : b.url.trim();
+        this.token = trimToNull(b.token);
+        this.productId = b.productId;
+        this.key = trimToNull(b.key);
+        this.machineCode = trimToNull(b.machineCode);
+        this.allowInsecure = b.allowInsecure;
+        this.connectTimeout = b.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : b.connectTimeout;
+        this.readTimeout = b.readTimeout == null ? DEFAULT_READ_TIMEOUT : b.readTimeout;
+        this.problems = Collections.unmodifiableList(findProblems());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change one of them. */
+    public Builder toBuilder() {
+        return new Builder().url(url).token(token).productId(productId).key(key).machineCode(machineCode)
+                .allowInsecure(allowInsecure).connectTimeout(connectTimeout).readTimeout(readTimeout);
+    }
+
+    /** The base URL, e.g. {@code https://api.cryptolens.io}; requests go to {@code <url>/api/data/...}. */
+    public String url() {
+        return url;
+    }
+
+    /** The access token; package-private so that it cannot leak through a public accessor. */
+    String token() {
+        return token;
+    }
+
+    public boolean hasToken() {
+        return token != null;
+    }
+
+    /** The product id, or 0 when not set. */
+    public int productId() {
+        return productId;
+    }
+
+    /** The license key string, or null when not set. */
+    public String key() {
+        return key;
+    }
+
+    /** The machine code whose activation holds the counters, or null for counters on the key. */
+    public String machineCode() {
+        return machineCode;
+    }
+
+    public boolean allowInsecure() {
+        return allowInsecure;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** What is wrong with these settings, one sentence each for people; empty when they are usable. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    private List<String> findProblems() {
+        List<String> p = new ArrayList<>();
+        if (token == null) {
+            p.add("cryptolens.token is missing (an access token with the ListDataObjects, AddDataObject, "
+                    + "IncrementIntValue and DecrementIntValue permissions, created with Key lock -1)");
+        }
+        if (productId <= 0) {
+            p.add(productId == 0
+                    ? "cryptolens.productId is missing (the product's id, a positive number)"
+                    : "cryptolens.productId must be a positive number, not " + productId);
+        }
+        if (key == null) {
+            p.add("cryptolens.key is missing (the license key, e.g. FRQHQ-FSOSD-BWOPU-KJOWF)");
+        }
+        String urlProblem = urlProblem(url, allowInsecure);
+        if (urlProblem != null) {
+            p.add(urlProblem);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            p.add("cryptolens.connectTimeout must be positive, not " + connectTimeout);
+        }
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            p.add("cryptolens.readTimeout must be positive, not " + readTimeout);
+        }
+        Redactor redactor = new Redactor(token);
+        for (int i = 0; i < p.size(); i++) {
+            p.set(i, redactor.apply(p.get(i)));
+        }
+        return p;
+    }
+
+    private static String urlProblem(String url, boolean allowInsecure) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return "cryptolens.url is not a valid URL: " + quote(url);
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            return "cryptolens.url must start with https:// (or http:// to loopback), not " + quote(url);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            return "cryptolens.url has no host name: " + quote(url);
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "cryptolens.url must not contain a user name or password";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "cryptolens.url must not have a query or fragment (the token is configured as cryptolens.token)";
+        }
+        if ("http".equals(scheme) && !allowInsecure && !isLoopback(uri.getHost())) {
+            return INSECURE_PROBLEM;
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code host} (as in a URL, IPv6 in brackets) names the loopback interface: {@code localhost},
+     * 127.0.0.0/8 or ::1. Decided from the literal text only; never resolves a name.
+     */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.equals("localhost.")) {
+            return true;
+        }
+        if (h.startsWith("[") && h.endsWith("]")) {
+            return isIpv6Loopback(h.substring(1, h.length() - 1));
+        }
+        return isIpv4Loopback(h);
+    }
+
+    private static boolean isIpv4Loopback(String h) {
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3) {
+                return false;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return Integer.parseInt(parts[0]) == 127;
+    }
+
+    /** ::1 in any spelling (leading zeros, zero runs), and ::ffff:127.x.y.z; no lookups. */
+    private static boolean isIpv6Loopback(String h) {
+        if (h.indexOf('%') >= 0) {
+            return false;
+        }
+        String mappedPrefix = "::ffff:";
+        if (h.startsWith(mappedPrefix) && h.indexOf('.') > 0) {
+            return isIpv4Loopback(h.substring(mappedPrefix.length()));
+        }
+        int[] groups = parseIpv6(h);
+        if (groups == null) {
+            return false;
+        }
+        for (int i = 0; i < 7; i++) {
+            if (groups[i] != 0) {
+                return false;
+            }
+        }
+        return groups[7] == 1;
+    }
+
+    private static int[] parseIpv6(String h) {
+        int gap = h.indexOf("::");
+        if (gap >= 0 && h.indexOf("::", gap + 1) >= 0) {
+            return null;
+        }
+        String head = gap >= 0 ? h.substring(0, gap) : h;
+        String tail = gap >= 0 ? h.substring(gap + 2) : "";
+        int[] front = groups(head);
+        int[] back = groups(tail);
+        if (front == null || back == null) {
+            return null;
+        }
+        int total = front.length + back.length;
+        if (gap < 0 ? total != 8 : total > 7) {
+            return null;
+        }
+        int[] all = new int[8];
+        System.arraycopy(front, 0, all, 0, front.length);
+        System.arraycopy(back, 0, all, 8 - back.length, back.length);
+        return all;
+    }
+
+    private static int[] groups(String s) {
+        if (s.isEmpty()) {
+            return new int[0];
+        }
+        String[] parts = s.split(":", -1);
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.length() > 4) {
+                return null;
+            }
+            for (int c = 0; c < part.length(); c++) {
+                if (Character.digit(part.charAt(c), 16) < 0) {
+                    return null;
+                }
+            }
+            out[i] = Integer.parseInt(part, 16);
+        }
+        return out;
+    }
+
+    /** The key shortened for logs: its first group, e.g. {@code FRQHQ-…}. */
+    static String maskKey(String key) {
+        if (key == null) {
+            return "<none>";
+        }
+        int end = Math.min(5, key.length());
+        return key.length() <= end ? key : key.substring(0, end) + "…";
+    }
+
+    private static String quote(String s) {
+        return "\"" + s + "\"";
+    }
+
+    private static String trimToNull(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.trim();
+        return t.isEmpty() ? null : t;
+    }
+
+    @Override
+    public String toString() {
+        return "CryptolensSettings{url=" + new Redactor(token).apply(url)
+                + ", productId=" + productId
+                + ", key=" + maskKey(key)
+                + (machineCode == null ? "" : ", machineCode=" + machineCode)
+                + ", token=" + (token == null ? "<none>" : "<redacted, " + token.length() + " chars>")
+                + ", allowInsecure=" + allowInsecure
+                + ", connectTimeout=" + connectTimeout.toMillis() + "ms"
+                + ", readTimeout=" + readTimeout.toMillis() + "ms}";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CryptolensSettings)) {
+            return false;
+        }
+        CryptolensSettings other = (CryptolensSettings) o;
+        return productId == other.productId && allowInsecure == other.allowInsecure
+                && url.equals(other.url) && Objects.equals(token, other.token)
+                && Objects.equals(key, other.key) && Objects.equals(machineCode, other.machineCode)
+                && connectTimeout.equals(other.connectTimeout) && readTimeout.equals(other.readTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(url, token, productId, key, machineCode, allowInsecure, connectTimeout, readTimeout);
+    }
+
+    /** Collects settings; nothing is checked until {@link #build()}, and {@code build()} never throws. */
+    public static final class Builder {
+        private String url;
+        private String token;
+        private int productId;
+        private String key;
+        private String machineCode;
+        private boolean allowInsecure;
+        private Duration connectTimeout;
+        private Duration readTimeout;
+
+        private Builder() {
+        }
+
+        /** Base URL; null or blank means {@link #DEFAULT_URL}. */
+        public Builder url(String url) {
+            this.url = url;
+            return this;
+        }
+
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        public Builder productId(int productId) {
+            this.productId = productId;
+            return this;
+        }
+
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        /** Counters on this machine's activation instead of on the key; null or blank for the key. */
+        public Builder machineCode(String machineCode) {
+            this.machineCode = machineCode;
+            return this;
+        }
+
+        /** Allows plain http:// to hosts other than loopback (the token then travels unencrypted). */
+        public Builder allowInsecure(boolean allowInsecure) {
+            this.allowInsecure = allowInsecure;
+            return this;
+        }
+
+        /** Null means {@link #DEFAULT_CONNECT_TIMEOUT}. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** Null means {@link #DEFAULT_READ_TIMEOUT}. */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+            return this;
+        }
+
+        public CryptolensSettings build() {
+            return new CryptolensSettings(this);
+        }
+    }
+}
