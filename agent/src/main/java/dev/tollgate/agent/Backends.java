@@ -1,44 +1,31 @@
 package dev.tollgate.agent;
 
-import dev.tollgate.agent.backend.Backend;
-import dev.tollgate.agent.backend.Outcome;
-import dev.tollgate.agent.config.Config;
+import java.time.Duration;
 
-/** Builds the configured backend. */
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.cryptolens.CryptolensBackend;
+import dev.tollgate.agent.backend.cryptolens.CryptolensSettings;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.log.Log;
+
+/** Builds the configured backend. Nothing here connects: backends open connections on first use. */
 final class Backends {
 
     private Backends() {
     }
 
-    static Backend cryptolens(final Config.Cryptolens settings) {
-        return new Backend() {
-            private Outcome missing() {
-                return Outcome.misconfigured("the cryptolens backend is not part of this build");
-            }
-
-            @Override
-            public Outcome take(String counter, long units, long lowerBound) {
-                return missing();
-            }
-
-            @Override
-            public Outcome add(String counter, long units, long cap) {
-                return missing();
-            }
-
-            @Override
-            public Outcome read(String counter) {
-                return missing();
-            }
-
-            @Override
-            public String describe() {
-                return settings.toString();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+    static Backend cryptolens(Config.Cryptolens c) {
+        CryptolensSettings settings = CryptolensSettings.builder()
+                .url(c.url())
+                .token(c.token())
+                .productId((int) c.productId())
+                .key(c.key())
+                .machineCode(c.machineCode())
+                .allowInsecure(c.allowInsecure())
+                .connectTimeout(Duration.ofMillis(c.connectTimeoutMillis()))
+                .readTimeout(Duration.ofMillis(c.readTimeoutMillis()))
+                .build();
+        // The config reader already reported what settings.problems() would; the backend refuses to send anyway.
+        return new CryptolensBackend(settings, Log::warn);
     }
 }

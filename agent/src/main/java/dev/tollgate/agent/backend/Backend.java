@@ -23,8 +23,9 @@ public interface Backend extends Closeable {
      * {@code lowerBound} (inclusive: reaching the bound exactly is allowed). A counter that does not
      * exist holds no credits; it is never created here.
      *
-     * @return {@link Outcome.Status#GRANTED} with the value after the step,
-     *     {@link Outcome.Status#BOUND_REACHED} with the current value when known, or a failure
+     * @return {@link Outcome.Status#GRANTED} with the value after the step (or {@link Outcome#UNKNOWN}
+     *     when the backend does not say), {@link Outcome.Status#BOUND_REACHED} with the current value
+     *     when known, or a failure
      */
     Outcome take(String counter, long units, long lowerBound);
 
@@ -34,7 +35,10 @@ public interface Backend extends Closeable {
      */
     Outcome add(String counter, long units, long cap);
 
-    /** The counter's current value, for showing a balance; {@link Outcome.Status#GRANTED} when read. */
+    /**
+     * The counter's current value, for showing a balance; {@link Outcome.Status#GRANTED} when read. A counter
+     * that does not exist yet reads as its starting value and is not created.
+     */
     Outcome read(String counter);
 
     /** One line for logs naming the backend and where it is; never a secret. */

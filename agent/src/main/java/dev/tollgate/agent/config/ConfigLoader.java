@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.tollgate.agent.backend.Loopback;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -151,19 +152,6 @@ public final class ConfigLoader {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
-    }
-
-    /** Whether {@code host} names the loopback interface, without a DNS lookup. */
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
-        }
-        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** One pass over one document; collects problems instead of throwing. */
@@ -400,7 +388,7 @@ public final class ConfigLoader {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
                 problem(node, "cryptolens.url", "must be an https:// URL with a host, got " + url);
-            } else if (scheme.equals("http") && !insecure && !isLoopback(uri.getHost())) {
+            } else if (scheme.equals("http") && !insecure && !Loopback.isLoopback(uri.getHost())) {
                 problem(node, "cryptolens.url", "plain http:// is refused except to loopback, because the token "
                         + "would travel unencrypted; use https:// or set cryptolens.allowInsecure: true");
             }

@@ -1,5 +1,6 @@
 package dev.tollgate.agent.backend.cryptolens;
 
+import dev.tollgate.agent.backend.Loopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -98,17 +99,17 @@ class CryptolensSettingsTest {
 
     @Test
     void loopbackIsDecidedFromTheLiteralHostWithoutLookups() {
-        assertThat(CryptolensSettings.isLoopback("localhost")).isTrue();
-        assertThat(CryptolensSettings.isLoopback("127.0.0.1")).isTrue();
-        assertThat(CryptolensSettings.isLoopback("[::1]")).isTrue();
-        assertThat(CryptolensSettings.isLoopback("::1")).isFalse(); // URL hosts carry IPv6 in brackets
-        assertThat(CryptolensSettings.isLoopback("127.1")).isFalse();
-        assertThat(CryptolensSettings.isLoopback("127.0.0.256")).isFalse();
-        assertThat(CryptolensSettings.isLoopback("[fe80::1%eth0]")).isFalse();
-        assertThat(CryptolensSettings.isLoopback("a.localhost")).isFalse();
-        assertThat(CryptolensSettings.isLoopback("[::1::]")).isFalse();
-        assertThat(CryptolensSettings.isLoopback("[1:2:3:4:5:6:7:8:9]")).isFalse();
-        assertThat(CryptolensSettings.isLoopback(null)).isFalse();
+        assertThat(Loopback.isLoopback("localhost")).isTrue();
+        assertThat(Loopback.isLoopback("127.0.0.1")).isTrue();
+        assertThat(Loopback.isLoopback("[::1]")).isTrue();
+        assertThat(Loopback.isLoopback("::1")).isFalse(); // URL hosts carry IPv6 in brackets
+        assertThat(Loopback.isLoopback("127.1")).isFalse();
+        assertThat(Loopback.isLoopback("127.0.0.256")).isFalse();
+        assertThat(Loopback.isLoopback("[fe80::1%eth0]")).isFalse();
+        assertThat(Loopback.isLoopback("a.localhost")).isFalse();
+        assertThat(Loopback.isLoopback("[::1::]")).isFalse();
+        assertThat(Loopback.isLoopback("[1:2:3:4:5:6:7:8:9]")).isFalse();
+        assertThat(Loopback.isLoopback(null)).isFalse();
     }
 
     @Test
