@@ -92,6 +92,33 @@ class ConcurrencyTest {
     }
 
     @Test
+    void stepsOnOneObjectAreAtomicWithoutHttpInTheWay() throws Exception {
+        DataObject credits = f.key.dataObject("credits", 100_000);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                int successes = 0;
+                for (int i = 0; i < 25_000; i++) {
+                    if (credits.step(-1, false, true, 0) == null) {
+                        successes++;
+                    }
+                }
+                return successes;
+            }));
+        }
+        go.countDown();
+        int total = 0;
+        for (Future<Integer> result : results) {
+            total += result.get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(total).isEqualTo(100_000);
+        assertThat(credits.intValue()).isZero();
+    }
+
+    @Test
     void concurrentAddsWithDuplicateCheckMakeOneObject() throws Exception {
         int successes = hammer(() -> f.call("AddDataObjectToKey", "Name", "once", "CheckForDuplicates", "true"));
 

@@ -50,6 +50,10 @@ class CryptolensEmulatorExtensionTest {
             SEEN.add(emulator);
         }
 
+        PerClass(CryptolensEmulator emulator) {
+            SEEN.add(emulator);
+        }
+
         @Test
         void first(CryptolensEmulator emulator) throws IOException {
             SEEN.add(emulator);
@@ -68,7 +72,7 @@ class CryptolensEmulatorExtensionTest {
     void aStaticExtensionSharesOneSeededEmulatorAcrossTheClassAndClosesItAfter() {
         run(PerClass.class).assertStatistics(stats -> stats.succeeded(4).failed(0)); // class, 2 tests, engine
 
-        assertThat(SEEN).hasSize(4).containsOnly(SEEN.get(0));
+        assertThat(SEEN).hasSize(6).containsOnly(SEEN.get(0)); // before all, 2 constructors, 2 tests, emulator()
         assertThat(SEEN.get(0).value(3941, "K", "credits")).isEqualTo(9);
         assertClosed(SEEN.get(0));
         assertThatThrownBy(PerClass.CRYPTOLENS::emulator).isInstanceOf(IllegalStateException.class)
