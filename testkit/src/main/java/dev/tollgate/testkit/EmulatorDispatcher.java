@@ -62,20 +62,19 @@ final class EmulatorDispatcher extends Dispatcher {
         MockResponse response;
         RecordedOutcome outcome;
         if (fault == null) {
-            response = json(reply);
             outcome = new RecordedOutcome(reply);
+            response = json(outcome);
         } else {
             switch (fault.kind()) {
                 case LATENCY:
-                    response = json(reply).newBuilder()
+                    outcome = new RecordedOutcome(reply);
+                    response = json(outcome).newBuilder()
                             .headersDelay(fault.delay().toNanos(), TimeUnit.NANOSECONDS)
                             .build();
-                    outcome = new RecordedOutcome(reply);
                     break;
                 case RESULT_AS_STRING:
-                    Reply stringly = reply.withResultAsString();
-                    response = json(stringly);
-                    outcome = new RecordedOutcome(stringly);
+                    outcome = new RecordedOutcome(reply.withResultAsString());
+                    response = json(outcome);
                     break;
                 case HTTP:
                     response = new MockResponse.Builder()
@@ -129,11 +128,11 @@ final class EmulatorDispatcher extends Dispatcher {
         return api.handle(endpoint, params).withErrorStatus(errorStatus);
     }
 
-    private static MockResponse json(Reply reply) {
+    private static MockResponse json(RecordedOutcome outcome) {
         return new MockResponse.Builder()
-                .status("HTTP/1.1 " + reply.status + " " + reason(reply.status))
+                .status("HTTP/1.1 " + outcome.status + " " + reason(outcome.status))
                 .setHeader("Content-Type", JSON)
-                .body(reply.body())
+                .body(outcome.body)
                 .build();
     }
 

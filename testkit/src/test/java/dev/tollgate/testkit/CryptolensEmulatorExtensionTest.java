@@ -147,13 +147,22 @@ class CryptolensEmulatorExtensionTest {
                 assertThat(CRYPTOLENS.emulator()).isSameAs(emulator);
             }
         }
+
+        @Nested
+        class AnotherInner {
+            @Test
+            void stillOpen(CryptolensEmulator emulator) throws IOException {
+                SEEN.add(emulator);
+                new Socket(InetAddress.getLoopbackAddress(), emulator.port()).close();
+            }
+        }
     }
 
     @Test
-    void nestedClassesShareTheOuterClassesEmulator() {
-        run(WithNested.class).assertStatistics(stats -> stats.succeeded(5).failed(0)); // engine, 2 classes, 2 tests
+    void nestedClassesShareTheOuterClassesEmulatorAndDoNotCloseIt() {
+        run(WithNested.class).assertStatistics(stats -> stats.succeeded(7).failed(0)); // engine, 3 classes, 3 tests
 
-        assertThat(SEEN).hasSize(2).containsOnly(SEEN.get(0));
+        assertThat(SEEN).hasSize(3).containsOnly(SEEN.get(0));
         assertClosed(SEEN.get(0));
     }
 

@@ -69,4 +69,21 @@ class InternalsTest {
             assertThat(Endpoint.forPath(endpoint.path())).isEqualTo(endpoint);
         }
     }
+
+    @Test
+    void aRemovedObjectRefusesEveryChange() {
+        Registry registry = new Registry(1);
+        Owner owner = registry.product(1).key("K").owner();
+        DataObject object = owner.add("n", 5, null, false);
+
+        assertThat(owner.remove(object)).isTrue();
+        assertThat(owner.remove(object)).as("a second removal").isFalse();
+        assertThat(object.step(-1, false, false, 0)).isEqualTo(Messages.NOT_FOUND);
+        assertThat(object.setIfPresent(9)).isEqualTo(Messages.NOT_FOUND);
+        assertThat(object.setStringIfPresent("s")).isEqualTo(Messages.NOT_FOUND);
+        assertThat(object.intValue()).isEqualTo(5);
+        assertThat(object.stringValue()).isNull();
+        assertThat(registry.object(object.id())).isNull();
+        assertThat(object).hasToString("DataObject{id=1, name=n, intValue=5, stringValue=null, removed}");
+    }
 }
