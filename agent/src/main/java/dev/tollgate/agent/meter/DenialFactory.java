@@ -127,7 +127,8 @@ final class DenialFactory {
     }
 
     private UsageDeniedException unbuildable(UsageDeniedException denial, String why) {
-        String message = configKey + ": " + why + " (as seen by " + describe(loader) + ")";
+        String message = configKey + ": " + className + " cannot be used: " + why + " (as seen by "
+                + describe(loader) + ")";
         Log.errorOnce("exception:" + className + ":" + why, message + "; denials of '" + denial.getFeature()
                 + "' throw UsageDeniedException (misconfigured) instead");
         return new UsageDeniedException(denial.getFeature(), UsageDeniedException.Reason.MISCONFIGURED,

@@ -1,0 +1,287 @@
+package dev.tollgate.agent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tollgate.UsageDeniedException;
+import dev.tollgate.agent.bridge.Bridge;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.ConfigLoader;
+import dev.tollgate.agent.ledger.LocalLedger;
+import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.meter.Metering;
+import dev.tollgate.agent.site.Sites;
+import net.bytebuddy.agent.ByteBuddyAgent;
+
+/**
+ * The instrumentation in process: fixture classes are loaded afresh by a child-first loader after the
+ * transformer is installed, and charged on a local ledger in a temporary folder. Fast to run; the
+ * forked-JVM tests prove the same on the packaged jar.
+ */
+class InstrumentedMethodsTest {
+
+    private static Instrumentation instrumentation;
+
+    @TempDir
+    Path dir;
+
+    private Installer.Installation installation;
+    private LocalLedger ledger;
+    private final List<String> logged = new ArrayList<>();
+    private final Consumer<String> listener = logged::add;
+
+    @BeforeAll
+    static void installByteBuddyAgent() {
+        instrumentation = ByteBuddyAgent.install();
+    }
+
+    @AfterEach
+    void uninstall() {
+        if (installation != null) {
+            assertThat(installation.errors()).as("classes that failed to transform").isZero();
+            installation.remove();
+        }
+        Bridge.uninstall();
+        Log.unlisten(listener);
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    private ClassLoader meter(String yaml) {
+        Config config = new ConfigLoader(Map.of(), dir.toString()).parse(yaml, "test.yml", dir);
+        assertThat(config.problems()).isEmpty();
+        ledger = new LocalLedger(config.ledgerDir(), config.openingCredits());
+        Metering metering = new Metering(config, ledger);
+        Sites sites = new Sites();
+        sites.listen(metering);
+        Bridge.install(metering);
+        Log.listen(listener);
+        installation = Installer.install(instrumentation, sites);
+        return new ChildFirstLoader();
+    }
+
+    private static String credits(String feature, int credits, String... extra) {
+        return "local:\n  dir: ledger\n  credits:\n    " + feature + ": " + credits + "\nfeatures:\n  " + feature
+                + ":\n    mode: credits\n" + String.join("", extra);
+    }
+
+    private static Object newInstance(ClassLoader loader, String name) throws Exception {
+        return loader.loadClass(name).getDeclaredConstructor().newInstance();
+    }
+
+    /** Calls a method reflectively and returns what it threw, unwrapped, or null. */
+    private static Throwable call(Object target, String method) throws Exception {
+        Method m = target.getClass().getMethod(method);
+        try {
+            m.invoke(target);
+            return null;
+        } catch (InvocationTargetException e) {
+            return e.getCause();
+        }
+    }
+
+    private static int bodies(ClassLoader loader, String body) throws Exception {
+        return (int) loader.loadClass("fixtures.Bodies").getMethod("count", String.class).invoke(null, body);
+    }
+
+    @Test
+    void aMeteredMethodRunsWhileCreditsLastAndThenThrowsWithoutRunningItsBody() throws Exception {
+        ClassLoader loader = meter(credits("instance", 2));
+        Object paid = newInstance(loader, "fixtures.Paid");
+
+        assertThat(call(paid, "instanceMethod")).isNull();
+        assertThat(call(paid, "instanceMethod")).isNull();
+        Throwable denied = call(paid, "instanceMethod");
+
+        assertThat(denied).isInstanceOf(UsageDeniedException.class)
+                .hasMessage("Feature 'instance' denied: no credits left (needs 1, has 0)");
+        assertThat(((UsageDeniedException) denied).getReason()).isEqualTo(UsageDeniedException.Reason.CREDITS_EXHAUSTED);
+        assertThat(bodies(loader, "instance")).isEqualTo(2);
+        assertThat(denied.getStackTrace()[0].getClassName()).as("the trace starts at the metered method")
+                .isEqualTo("fixtures.Paid");
+    }
+
+    @Test
+    void staticPrivateAndFinalMethodsAreMetered() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  credits: { static: 1, private: 1, final: 1 }
+                features:
+                  static: { mode: credits }
+                  private: { mode: credits }
+                  final: { mode: credits }
+                """);
+        Object paid = newInstance(loader, "fixtures.Paid");
+        Method staticMethod = paid.getClass().getMethod("staticMethod");
+        staticMethod.invoke(null);
+        assertThat(catchThrowable(() -> staticMethod.invoke(null))).hasCauseInstanceOf(UsageDeniedException.class);
+        assertThat(call(paid, "callPrivate")).isNull();
+        assertThat(call(paid, "callPrivate")).isInstanceOf(UsageDeniedException.class);
+        assertThat(call(paid, "finalMethod")).isNull();
+        assertThat(call(paid, "finalMethod")).isInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "static") + bodies(loader, "private") + bodies(loader, "final")).isEqualTo(3);
+    }
+
+    @Test
+    void anOverrideCallingSuperIsChargedOnceAndIsNoWayAround() throws Exception {
+        ClassLoader loader = meter(credits("override", 2));
+        Object sub = newInstance(loader, "fixtures.Sub");
+        assertThat(call(sub, "work")).isNull();
+        assertThat(call(sub, "work")).isNull();
+        assertThat(call(sub, "work")).isInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "sub")).isEqualTo(2);
+        assertThat(bodies(loader, "base")).isEqualTo(2);
+    }
+
+    @Test
+    void implementationsOfMeteredInterfaceMethodsAreMeteredAlsoThroughGenerics() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  credits: { iface: 1, generic: 1 }
+                features:
+                  iface: { mode: credits }
+                  generic: { mode: credits }
+                """);
+        Object csv = newInstance(loader, "fixtures.CsvExporter");
+        Method write = csv.getClass().getMethod("write", String.class);
+        assertThat(write.invoke(csv, "a")).isEqualTo("csv:a");
+        assertThat(catchThrowable(() -> write.invoke(csv, "b"))).hasCauseInstanceOf(UsageDeniedException.class);
+
+        Object sink = newInstance(loader, "fixtures.StringSink");
+        Method accept = sink.getClass().getMethod("accept", String.class); // the real method, not the bridge
+        accept.invoke(sink, "a");
+        assertThat(catchThrowable(() -> accept.invoke(sink, "b"))).hasCauseInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "generic")).isEqualTo(1);
+    }
+
+    @Test
+    void meteredTypesMeterPublicMethodsButNotToString() throws Exception {
+        ClassLoader loader = meter(credits("typelevel", 1));
+        Object toolkit = newInstance(loader, "fixtures.Toolkit");
+        for (int i = 0; i < 3; i++) {
+            toolkit.toString();
+        }
+        assertThat(call(toolkit, "sharpen")).isNull();
+        assertThat(call(toolkit, "sharpen")).isInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "toString")).isEqualTo(3);
+    }
+
+    @Test
+    void aFeatureReachedAgainOnTheSameThreadIsChargedOnceButAnotherFeatureIsCharged() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  credits: { nested: 1, outer: 5, other: 1 }
+                features:
+                  nested: { mode: credits }
+                  outer: { mode: credits }
+                  other: { mode: credits }
+                """);
+        Object nested = newInstance(loader, "fixtures.Nested");
+        assertThat(call(nested, "outer")).isNull();
+        assertThat(bodies(loader, "inner")).isEqualTo(1);
+        assertThat(call(nested, "outerWithOther")).isNull();
+        Throwable second = call(nested, "outerWithOther");
+        assertThat(second).isInstanceOf(UsageDeniedException.class);
+        assertThat(((UsageDeniedException) second).getFeature()).isEqualTo("other");
+    }
+
+    @Test
+    void aFeatureTheConfigDoesNotNameIsDeniedAsMisconfiguredAndReported() throws Exception {
+        ClassLoader loader = meter(credits("instance", 1));
+        Object paid = newInstance(loader, "fixtures.Paid");
+        Throwable denied = call(paid, "notConfigured");
+        assertThat(denied).isInstanceOf(UsageDeniedException.class);
+        assertThat(((UsageDeniedException) denied).getReason()).isEqualTo(UsageDeniedException.Reason.MISCONFIGURED);
+        assertThat(bodies(loader, "ghost")).isZero();
+        assertThat(logged).anyMatch(l -> l.contains("names feature 'ghost', which is not under features:"));
+    }
+
+    @Test
+    void aConfiguredExceptionIsBuiltInTheHostsClassLoaderByEachConstructorShape() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  credits: { custom: 0 }
+                features:
+                  custom: { mode: credits, exception: fixtures.CopyDenial }
+                """);
+        Throwable copy = call(newInstance(loader, "fixtures.Paid"), "custom");
+        assertThat(copy.getClass().getName()).isEqualTo("fixtures.CopyDenial");
+        assertThat(copy.getClass().getClassLoader()).isSameAs(loader);
+        assertThat(copy).isInstanceOf(UsageDeniedException.class)
+                .hasMessage("Feature 'custom' denied: no credits left (needs 1, has 0)");
+        assertThat(copy.getStackTrace()[0].getClassName()).isEqualTo("fixtures.Paid");
+    }
+
+    @Test
+    void anExceptionWithOnlyAMessageConstructorGetsTheDenialAsItsCause() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  credits: { custom: 0 }
+                features:
+                  custom: { mode: credits, exception: fixtures.MessageDenial }
+                """);
+        Throwable thrown = call(newInstance(loader, "fixtures.Paid"), "custom");
+        assertThat(thrown.getClass().getName()).isEqualTo("fixtures.MessageDenial");
+        assertThat(thrown).hasMessage("Feature 'custom' denied: no credits left (needs 1, has 0)")
+                .hasCauseInstanceOf(UsageDeniedException.class);
+    }
+
+    @Test
+    void anExceptionWhoseConstructorFailsBecomesAMisconfiguredDenialAndIsReportedOnce() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  credits: { custom: 0 }
+                features:
+                  custom: { mode: credits, exception: fixtures.ExplodingDenial }
+                """);
+        Object paid = newInstance(loader, "fixtures.Paid");
+        Throwable first = call(paid, "custom");
+        Throwable second = call(paid, "custom");
+        assertThat(first).isInstanceOf(UsageDeniedException.class);
+        assertThat(((UsageDeniedException) first).getReason()).isEqualTo(UsageDeniedException.Reason.MISCONFIGURED);
+        assertThat(first.getMessage()).contains("fixtures.ExplodingDenial").contains("its constructor threw");
+        assertThat(second).isInstanceOf(UsageDeniedException.class);
+        assertThat(logged.stream().filter(l -> l.contains("fixtures.ExplodingDenial"))).hasSize(1);
+    }
+
+    @Test
+    void aNativeMethodAnnotatedMeteredIsRefusedWithAMessage() throws Exception {
+        ClassLoader loader = meter(credits("refused", 1));
+        newInstance(loader, "fixtures.Refusals");
+        assertThat(logged).contains("[tollgate] error: @Metered on native method fixtures.Refusals#nativeMethod() is "
+                + "refused: advice cannot run around a native method; put it on a Java method that calls it");
+    }
+
+    @Test
+    void theAnnotationsCostWinsOverTheFeaturesCost() throws Exception {
+        ClassLoader loader = meter(credits("costly", 5, "    cost: 1\n"));
+        Object paid = newInstance(loader, "fixtures.Paid");
+        assertThat(call(paid, "costly")).isNull();
+        Throwable denied = call(paid, "costly");
+        assertThat(denied).hasMessage("Feature 'costly' denied: no credits left (needs 3, has 2)");
+    }
+
+    @Test
+    void theFeaturesCostAppliesWhenTheAnnotationGivesNone() throws Exception {
+        ClassLoader loader = meter(credits("instance", 5, "    cost: 2\n"));
+        Object paid = newInstance(loader, "fixtures.Paid");
+        assertThat(call(paid, "instanceMethod")).isNull();
+        assertThat(call(paid, "instanceMethod")).isNull();
+        assertThat(call(paid, "instanceMethod")).hasMessage("Feature 'instance' denied: no credits left (needs 2, has 1)");
+    }
+}
