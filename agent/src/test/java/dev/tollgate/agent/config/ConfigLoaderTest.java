@@ -656,6 +656,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aCostTooLargeIsRefusedNamingTheLargestAllowed() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    cost: 2147483648\n");
+
+        assertOnlyProblem(config, 4, "features.export.cost",
+                "must be a whole number from 1 to 2147483647, got 2147483648");
+    }
+
+    @Test
+    void aCostBeyondEveryNumberTypeIsRefusedNamingTheLargestAllowed() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    cost: 99999999999999999999\n");
+
+        assertOnlyProblem(config, 4, "features.export.cost",
+                "must be a whole number from 1 to 2147483647, got '99999999999999999999'");
+    }
+
+    @Test
+    void aBoundOutsideTheCounterRangeIsRefused() {
+        Config config = parse("features:\n  charts:\n    mode: usage\n    bound: 3000000000\n");
+
+        assertOnlyProblem(config, 4, "features.charts.bound",
+                "must be a whole number from -2147483648 to 2147483647, got 3000000000");
+    }
+
+    @Test
     void anUnknownModeIsRefused() {
         Config config = parse("""
                 features:
