@@ -350,7 +350,7 @@ public final class ConfigLoader {
                     problem(e.getValue(), key, "'" + e.getKey() + "' is a usage feature; opening credits are for "
                             + "credits features");
                 } else if (amount != null) {
-                    credits.put(e.getKey(), amount);
+                    credits.put(f.counter(), amount); // the ledger charges the counter (dataObject), not the name
                 }
             }
             return credits;

@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.ledger.LocalLedger;
 
 class ConfigLoaderTest {
 
@@ -952,6 +954,32 @@ class ConfigLoaderTest {
 
         assertThat(config.isValid()).isTrue();
         assertThat(config.openingCredits()).containsExactly(Map.entry("export", 0L));
+    }
+
+    @Test
+    void openingCreditsOfAFeatureWithADataObjectOpenThatCounterInTheLocalLedger() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    dataObject: exports_left
+                local:
+                  credits:
+                    export: 100
+                """);
+        assertThat(config.isValid()).as("%s", config.problems()).isTrue();
+        Feature export = config.features().get("export");
+        assertThat(config.openingCredits()).containsExactly(Map.entry("exports_left", 100L));
+
+        try (LocalLedger ledger = new LocalLedger(dir, config.openingCredits())) {
+            Outcome read = ledger.read(export.counter());
+            Outcome take = ledger.take(export.counter(), 1, export.lowerBound());
+
+            assertThat(read.status()).isEqualTo(Outcome.Status.GRANTED);
+            assertThat(read.value()).isEqualTo(100);
+            assertThat(take.status()).isEqualTo(Outcome.Status.GRANTED);
+            assertThat(take.value()).isEqualTo(99);
+        }
     }
 
     // ---- local.dir ----
