@@ -3,6 +3,7 @@ package dev.tollgate.agent.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -470,6 +473,68 @@ class LocalLedgerTest {
             for (String c : opening.keySet()) {
                 assertOutcome(ledger.read(c), Status.GRANTED, 0);
             }
+        }
+    }
+
+    // ---- interrupted callers ----
+
+    @Test
+    void aStepOnAnInterruptedThreadIsChargedAndKeepsTheInterrupt() throws Exception {
+        try (LocalLedger ledger = ledger(10)) {
+            ledger.take("export", 1, 0);
+            AtomicReference<Outcome> onInterrupted = new AtomicReference<>();
+            AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+
+            Thread t = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                onInterrupted.set(ledger.take("export", 1, 0));
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            t.start();
+            t.join();
+
+            assertOutcome(onInterrupted.get(), Status.GRANTED, 8);
+            assertThat(stillInterrupted.get()).isTrue();
+            assertOutcome(ledger.take("export", 1, 0), Status.GRANTED, 7);
+            assertOutcome(ledger.add("charts", 1, Backend.NO_CAP), Status.GRANTED, 1);
+        }
+    }
+
+    @Test
+    void anInterruptedThreadDoesNotBreakTheCounterForOthers() throws Exception {
+        try (LocalLedger ledger = ledger(1000)) {
+            ledger.take("export", 1, 0);
+            AtomicInteger interruptedGrants = new AtomicInteger();
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    Thread.currentThread().interrupt();
+                    if (ledger.take("export", 1, 0).isGranted()) {
+                        interruptedGrants.incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            t.join();
+
+            Outcome after = ledger.take("export", 1, 0);
+
+            assertThat(after.status()).as("%s", after).isEqualTo(Status.GRANTED);
+            assertThat(after.value()).isEqualTo(1000 - 1 - interruptedGrants.get() - 1);
+        }
+    }
+
+    @Test
+    void aCounterWhoseFileWasClosedUnderneathIsOpenedAgain() throws Exception {
+        try (LocalLedger ledger = ledger(10)) {
+            ledger.take("export", 1, 0);
+            Field open = LocalLedger.class.getDeclaredField("open");
+            open.setAccessible(true);
+            @SuppressWarnings("unchecked")
+            Map<String, CounterFile> files = (Map<String, CounterFile>) open.get(ledger);
+            files.get("export").close(); // what an interrupt during a file operation does to the channel
+
+            assertOutcome(ledger.take("export", 1, 0), Status.GRANTED, 8);
+            assertOutcome(ledger.read("export"), Status.GRANTED, 8);
         }
     }
 }
