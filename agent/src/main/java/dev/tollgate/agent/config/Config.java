@@ -57,7 +57,10 @@ public final class Config {
         return ledgerDir;
     }
 
-    /** {@code local.credits}: the opening balance of each prepaid feature, used while the ledger has none. */
+    /**
+     * {@code local.credits}: the opening balance of each prepaid feature, used while the ledger has none;
+     * keyed by the feature's {@link Feature#counter() counter}, which is what the ledger is asked for.
+     */
     public Map<String, Long> openingCredits() {
         return openingCredits;
     }

@@ -338,7 +338,7 @@ public final class ConfigLoader {
                     problem(e.getValue(), key, "'" + e.getKey() + "' is a usage feature; opening credits are for "
                             + "credits features");
                 } else if (amount != null) {
-                    credits.put(e.getKey(), amount);
+                    credits.put(f.counter(), amount); // the ledger charges the counter (dataObject), not the name
                 }
             }
             return credits;
@@ -479,11 +479,13 @@ public final class ConfigLoader {
             try {
                 v = Long.parseLong(t.replace("_", ""));
             } catch (NumberFormatException e) {
-                problem(node, key, "must be a whole number, got '" + t + "'");
+                boolean tooLong = t.replace("_", "").matches("[-+]?\\d+");
+                problem(node, key, "must be a whole number" + (tooLong ? " from " + min + " to " + max : "")
+                        + ", got '" + t + "'");
                 return null;
             }
             if (v < min || v > max) {
-                problem(node, key, "must be a whole number " + (max == Integer.MAX_VALUE
+                problem(node, key, "must be a whole number " + (v < min && max == Integer.MAX_VALUE
                         ? "of at least " + min : "from " + min + " to " + max) + ", got " + v);
                 return null;
             }

@@ -118,6 +118,11 @@ final class CounterFile implements AutoCloseable {
         }
     }
 
+    /** False once the channel was closed, by {@link #close()} or by an interrupt during a step. */
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
     @Override
     public synchronized void close() throws IOException {
         channel.close();

@@ -1,6 +1,7 @@
 package dev.tollgate.agent.ledger;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,31 +41,17 @@ public final class LocalLedger implements Backend {
 
     @Override
     public Outcome take(String counter, long units, long lowerBound) {
-        try {
-            CounterFile.Step s = file(counter).take(units, lowerBound);
-            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
-        } catch (IOException | RuntimeException e) {
-            return failure(counter, e);
-        }
+        return step(counter, f -> stepped(f.take(units, lowerBound)));
     }
 
     @Override
     public Outcome add(String counter, long units, long cap) {
-        try {
-            CounterFile.Step s = file(counter).add(units, cap);
-            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
-        } catch (IOException | RuntimeException e) {
-            return failure(counter, e);
-        }
+        return step(counter, f -> stepped(f.add(units, cap)));
     }
 
     @Override
     public Outcome read(String counter) {
-        try {
-            return Outcome.granted(file(counter).read());
-        } catch (IOException | RuntimeException e) {
-            return failure(counter, e);
-        }
+        return step(counter, f -> Outcome.granted(f.read()));
     }
 
     @Override
@@ -87,6 +74,55 @@ public final class LocalLedger implements Backend {
             }
         }
         open.clear();
+    }
+
+    /** One operation on a counter's file. */
+    private interface Op {
+        Outcome on(CounterFile f) throws IOException;
+    }
+
+    private static Outcome stepped(CounterFile.Step s) {
+        return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
+    }
+
+    /**
+     * Runs {@code op} on the counter's file. A file channel closes itself when the thread using it is
+     * interrupted, which would break the counter for every thread until a restart: the caller's interrupt is
+     * set aside during the step and restored after it, and a file found closed is opened again.
+     */
+    private Outcome step(String counter, Op op) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                CounterFile f = null;
+                try {
+                    f = file(counter);
+                    return op.on(f);
+                } catch (IOException | RuntimeException e) {
+                    if (f != null && !f.isOpen()) {
+                        forget(counter, f);
+                        // Exactly ClosedChannelException: closed before this step began, so nothing was written.
+                        if (attempt == 0 && e.getClass() == ClosedChannelException.class) {
+                            continue;
+                        }
+                    }
+                    return failure(counter, e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void forget(String counter, CounterFile f) {
+        open.remove(counter, f);
+        try {
+            f.close();
+        } catch (IOException ignored) {
+            // Already closed.
+        }
     }
 
     private CounterFile file(String counter) throws IOException {
