@@ -161,6 +161,8 @@ public final class ConfigLoader {
         private final List<Problem> problems = new ArrayList<>();
         /** The line of the key that holds each value, so a problem with a block value names its key's line. */
         private final Map<Node, Integer> keyLines = new IdentityHashMap<>();
+        /** Every name under features:, also those with problems, so that their problems are not repeated. */
+        private final java.util.Set<String> declaredFeatures = new java.util.HashSet<>();
 
         Reader(String source, Path base) {
             this.source = source;
@@ -265,6 +267,7 @@ public final class ConfigLoader {
             for (Map.Entry<String, Node> e : byName.entrySet()) {
                 String name = e.getKey();
                 String key = "features." + name;
+                declaredFeatures.add(name);
                 if (!FEATURE_NAME.matcher(name).matches()) {
                     problem(e.getValue(), key, "a feature name is 1 to 64 letters, digits, '.', '_' or '-', "
                             + "starting with a letter or digit");
@@ -331,7 +334,9 @@ public final class ConfigLoader {
                 String key = "local.credits." + e.getKey();
                 Long amount = whole(e.getValue(), key, 0, Integer.MAX_VALUE);
                 Feature f = features.get(e.getKey());
-                if (f == null) {
+                if (f == null && declaredFeatures.contains(e.getKey())) {
+                    continue; // the feature itself has a problem, reported where it is declared
+                } else if (f == null) {
                     problem(e.getValue(), key, "no feature '" + e.getKey() + "' under features:"
                             + suggestion(e.getKey(), features.keySet()));
                 } else if (f.mode() != Feature.Mode.CREDITS) {

@@ -919,6 +919,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void openingCreditsOfAFeatureWithItsOwnProblemAreNotReportedAgain() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: prepaid
+                local:
+                  credits:
+                    export: 100
+                """);
+
+        assertOnlyProblem(config, 3, "features.export.mode", "must be one of credits, usage, got 'prepaid'");
+    }
+
+    @Test
     void openingCreditsForAUsageFeatureAreRefused() {
         Config config = parse("""
                 features:
@@ -1179,16 +1193,6 @@ class ConfigLoaderTest {
         Config config = parse(CRYPTOLENS_OK.replace("https://api.cryptolens.io", url));
 
         assertThat(problemAt(config, "cryptolens.url").message()).startsWith("plain http:// is refused");
-    }
-
-    @Test
-    void loopbackIsRecognisedWithoutALookup() {
-        assertThat(ConfigLoader.isLoopback("localhost")).isTrue();
-        assertThat(ConfigLoader.isLoopback("[::1]")).isTrue();
-        assertThat(ConfigLoader.isLoopback("127.0.0.1")).isTrue();
-        assertThat(ConfigLoader.isLoopback(null)).isFalse();
-        assertThat(ConfigLoader.isLoopback("128.0.0.1")).isFalse();
-        assertThat(ConfigLoader.isLoopback("localhost.")).isFalse();
     }
 
     @ParameterizedTest

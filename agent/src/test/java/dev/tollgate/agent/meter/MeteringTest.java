@@ -1,0 +1,229 @@
+package dev.tollgate.agent.meter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tollgate.UsageDeniedException;
+import dev.tollgate.UsageDeniedException.Reason;
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.ConfigLoader;
+import dev.tollgate.agent.site.Site;
+import dev.tollgate.agent.site.Sites;
+
+/** The metering runtime against a fake backend: policies, re-entrancy, balances, broken configs. */
+class MeteringTest {
+
+    private final Backend backend = mock(Backend.class);
+    private final Sites sites = new Sites();
+
+    private Metering metering(String yaml) {
+        Config config = new ConfigLoader(Map.of(), "/home/u").parse(yaml, "t.yml", Path.of("."));
+        Metering metering = new Metering(config, config.isValid() ? backend : null);
+        sites.listen(metering);
+        return metering;
+    }
+
+    private Site site(String feature, int cost) {
+        return sites.register(feature, cost, "com.acme.Reports", feature + "()", "@Metered");
+    }
+
+    private static UsageDeniedException denial(Throwable t) {
+        assertThat(t).isInstanceOf(UsageDeniedException.class);
+        return (UsageDeniedException) t;
+    }
+
+    @Test
+    void creditsAreTakenWithTheFeaturesBoundAndCounter() {
+        Metering m = metering("features:\n  export: { mode: credits, bound: 5, dataObject: credits }\n");
+        when(backend.take("credits", 1, 5)).thenReturn(Outcome.granted(9));
+        Site s = site("export", 0);
+
+        assertThat(m.enter(s.id(), Object.class)).isNull();
+        m.exit(s.id(), null);
+        verify(backend).take("credits", 1, 5);
+    }
+
+    @Test
+    void usageIsAddedUpToTheCapOrWithoutOne() {
+        Metering m = metering("features:\n  render: { mode: usage, bound: 10 }\n  scan: { mode: usage }\n");
+        when(backend.add(anyString(), anyLong(), anyLong())).thenReturn(Outcome.granted(1));
+
+        Site render = site("render", 2);
+        Site scan = site("scan", 0);
+        assertThat(m.enter(render.id(), Object.class)).isNull();
+        m.exit(render.id(), null);
+        assertThat(m.enter(scan.id(), Object.class)).isNull();
+        m.exit(scan.id(), null);
+
+        verify(backend).add("render", 2, 10);
+        verify(backend).add("scan", 1, Backend.NO_CAP);
+    }
+
+    @Test
+    void theBoundBecomesCreditsExhaustedWithWhatIsLeftAboveTheFloor() {
+        Metering m = metering("features:\n  export: { mode: credits, bound: 2 }\n");
+        when(backend.take("export", 3, 2)).thenReturn(Outcome.boundReached(4));
+
+        UsageDeniedException d = denial(m.enter(site("export", 3).id(), Object.class));
+        assertThat(d.getReason()).isEqualTo(Reason.CREDITS_EXHAUSTED);
+        assertThat(d.getUnitsRequested()).isEqualTo(3);
+        assertThat(d.getUnitsLeft()).isEqualTo(2);
+    }
+
+    @Test
+    void theCapBecomesCapReachedWithTheRoomLeft() {
+        Metering m = metering("features:\n  render: { mode: usage, bound: 10 }\n");
+        when(backend.add("render", 2, 10)).thenReturn(Outcome.boundReached(9));
+
+        UsageDeniedException d = denial(m.enter(site("render", 2).id(), Object.class));
+        assertThat(d.getReason()).isEqualTo(Reason.CAP_REACHED);
+        assertThat(d.getUnitsLeft()).isEqualTo(1);
+        assertThat(d).hasMessage("Feature 'render' denied: usage cap reached (needs 2, has 1)");
+    }
+
+    @Test
+    void anUnknownValueAtTheBoundLeavesUnitsLeftUnknown() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.boundReached(Outcome.UNKNOWN));
+
+        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        assertThat(d.getUnitsLeft()).isEqualTo(UsageDeniedException.UNKNOWN);
+        assertThat(d).hasMessage("Feature 'export' denied: no credits left (needs 1)");
+    }
+
+    @Test
+    void anUnavailableBackendDeniesByDefault() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.unavailable("timeout after 5000 ms"));
+        when(backend.describe()).thenReturn("test backend");
+
+        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        assertThat(d.getReason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+        assertThat(d.getDetail()).isEqualTo("timeout after 5000 ms");
+    }
+
+    @Test
+    void anUnavailableBackendLetsTheCallRunUnderAllow() {
+        Metering m = metering("features:\n  export: { mode: credits, onBackendFailure: allow }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.ambiguous("read timed out"));
+        when(backend.describe()).thenReturn("test backend");
+
+        assertThat(m.enter(site("export", 0).id(), Object.class)).isNull();
+    }
+
+    @Test
+    void aBackendThatThrowsIsTreatedAsUnavailable() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        when(backend.take("export", 1, 0)).thenThrow(new IllegalStateException("bug"));
+        when(backend.describe()).thenReturn("test backend");
+
+        assertThat(denial(m.enter(site("export", 0).id(), Object.class)).getReason())
+                .isEqualTo(Reason.BACKEND_UNAVAILABLE);
+    }
+
+    @Test
+    void misconfigurationIsDeniedEvenUnderAllow() {
+        Metering m = metering("features:\n  export: { mode: credits, onBackendFailure: allow }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.misconfigured("the token lacks DecrementIntValue"));
+
+        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        assertThat(d.getReason()).isEqualTo(Reason.MISCONFIGURED);
+        assertThat(d.getMessage()).contains("the token lacks DecrementIntValue");
+    }
+
+    @Test
+    void aReentrantCallOfTheSameFeatureIsChargedOnceAndAfterwardsChargedAgain() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
+        Site outer = site("export", 0);
+        Site inner = sites.register("export", 0, "com.acme.Reports", "inner()", "@Metered");
+
+        assertThat(m.enter(outer.id(), Object.class)).isNull();
+        assertThat(m.enter(inner.id(), Object.class)).isNull();
+        m.exit(inner.id(), null);
+        m.exit(outer.id(), new RuntimeException("the body threw"));
+        verify(backend, times(1)).take("export", 1, 0);
+
+        assertThat(m.enter(outer.id(), Object.class)).isNull();
+        m.exit(outer.id(), null);
+        verify(backend, times(2)).take("export", 1, 0);
+    }
+
+    @Test
+    void anExitWithoutItsEnterDoesNotMakeTheNextCallFree() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
+        Site s = site("export", 0);
+
+        m.exit(s.id(), null); // e.g. a class retransformed while a call was running
+        assertThat(m.enter(s.id(), Object.class)).isNull();
+        verify(backend).take("export", 1, 0);
+    }
+
+    @Test
+    void otherThreadsAreChargedWhileOneThreadIsInsideTheFeature() throws Exception {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
+        Site s = site("export", 0);
+
+        assertThat(m.enter(s.id(), Object.class)).isNull();
+        Thread other = new Thread(() -> {
+            m.enter(s.id(), Object.class);
+            m.exit(s.id(), null);
+        });
+        other.start();
+        other.join();
+        m.exit(s.id(), null);
+        verify(backend, times(2)).take("export", 1, 0);
+    }
+
+    @Test
+    void aBrokenConfigDeniesEveryCallAsMisconfiguredWithoutTouchingABackend() {
+        Metering m = metering("features:\n  export: { mode: prepaid }\n");
+        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        assertThat(d.getReason()).isEqualTo(Reason.MISCONFIGURED);
+        assertThat(d.getMessage()).contains("t.yml has 1 problem(s), printed at startup");
+        verify(backend, never()).take(anyString(), anyLong(), anyLong());
+    }
+
+    @Test
+    void anUnknownSiteIsDeniedRatherThanFree() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        assertThat(denial(m.enter(4711, Object.class)).getReason()).isEqualTo(Reason.MISCONFIGURED);
+    }
+
+    @Test
+    void balancesAreCreditsAboveTheFloorOrUnitsUsed() {
+        Metering m = metering("features:\n  export: { mode: credits, bound: 2 }\n  render: { mode: usage }\n");
+        when(backend.read("export")).thenReturn(Outcome.granted(7));
+        when(backend.read("render")).thenReturn(Outcome.granted(3));
+        when(backend.read("broken")).thenReturn(Outcome.unavailable("down"));
+
+        assertThat(m.balance("export")).isEqualTo(OptionalLong.of(5));
+        assertThat(m.balance("render")).isEqualTo(OptionalLong.of(3));
+        assertThat(m.balance("nobody")).isEmpty();
+    }
+
+    @Test
+    void featuresUsedButNotConfiguredAreListed() {
+        Metering m = metering("features:\n  export: { mode: credits }\n");
+        site("ghost", 0);
+        site("export", 0);
+        assertThat(m.unconfiguredFeatures()).isEqualTo(List.of("ghost"));
+    }
+}
