@@ -87,7 +87,8 @@ public final class Installer {
         return internalName == null
                 || internalName.startsWith("java/") || internalName.startsWith("javax/")
                 || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-                || internalName.startsWith("com/sun/") || internalName.startsWith("dev/tollgate/")
+                || internalName.startsWith("com/sun/") || internalName.startsWith("dev/tollgate/agent/")
+                || (internalName.startsWith("dev/tollgate/") && internalName.indexOf('/', "dev/tollgate/".length()) < 0)
                 || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda");
     }
 
