@@ -1,14 +1,18 @@
 package dev.tollgate.agent.instrument;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.JarEntry;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
+import java.util.zip.CRC32;
 
 /**
  * Puts the classes that host code must see as one copy (the bridge, {@code UsageDeniedException},
@@ -40,28 +44,97 @@ public final class BootstrapJar {
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
     }
 
-    /** Writes the bootstrap classes into a new temporary jar, readable only by this user. */
+    /**
+     * Writes the bootstrap classes into a new jar in the temporary folder. The name is new (the file is
+     * created exclusively, so nothing planted under that name is ever used) and the jar is written by
+     * hand, uncompressed: {@code Files.createTempFile} and {@code JarOutputStream} would cost tens of
+     * milliseconds of every product's startup in secure-random seeding and time-zone loading.
+     */
     static Path write() throws IOException {
-        Path jar = Files.createTempFile("tollgate-bootstrap-", ".jar");
-        jar.toFile().deleteOnExit();
         ClassLoader own = BootstrapJar.class.getClassLoader();
-        byte[] buffer = new byte[8192];
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
-            for (String name : CLASSES) {
-                String entry = name + ".class";
-                try (InputStream in = own == null ? ClassLoader.getSystemResourceAsStream(entry)
-                        : own.getResourceAsStream(entry)) {
-                    if (in == null) {
-                        throw new IOException("the agent jar has no " + entry);
-                    }
-                    out.putNextEntry(new JarEntry(entry));
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        out.write(buffer, 0, n);
-                    }
-                    out.closeEntry();
+        StoredZip zip = new StoredZip();
+        for (String name : CLASSES) {
+            String entry = name + ".class";
+            try (InputStream in = own == null ? ClassLoader.getSystemResourceAsStream(entry)
+                    : own.getResourceAsStream(entry)) {
+                if (in == null) {
+                    throw new IOException("the agent jar has no " + entry);
+                }
+                zip.add(entry, readAll(in));
+            }
+        }
+        byte[] bytes = zip.finish();
+        Path dir = Paths.get(System.getProperty("java.io.tmpdir"));
+        long seed = System.nanoTime() ^ ((long) System.identityHashCode(zip) << 32);
+        for (int attempt = 0; ; attempt++) {
+            Path jar = dir.resolve("tollgate-bootstrap-" + Long.toHexString(seed + attempt * 0x9E3779B97F4A7C15L)
+                    + ".jar");
+            try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                jar.toFile().deleteOnExit();
+                out.write(bytes);
+                return jar;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 20) {
+                    throw e;
                 }
             }
         }
-        return jar;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** The smallest valid zip: stored (uncompressed) entries, a fixed timestamp, a central directory. */
+    static final class StoredZip {
+        private static final int DOS_TIME = 0;          // 00:00:00
+        private static final int DOS_DATE = (20 << 9) | (1 << 5) | 1; // 2000-01-01
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream central = new ByteArrayOutputStream();
+        private int entries;
+
+        void add(String name, byte[] data) {
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            CRC32 crc = new CRC32();
+            crc.update(data, 0, data.length);
+            int offset = out.size();
+            int c = (int) crc.getValue();
+            // local file header
+            u4(out, 0x04034b50); u2(out, 10); u2(out, 0x0800); u2(out, 0); u2(out, DOS_TIME); u2(out, DOS_DATE);
+            u4(out, c); u4(out, data.length); u4(out, data.length); u2(out, n.length); u2(out, 0);
+            out.write(n, 0, n.length);
+            out.write(data, 0, data.length);
+            // central directory entry
+            u4(central, 0x02014b50); u2(central, 20); u2(central, 10); u2(central, 0x0800); u2(central, 0);
+            u2(central, DOS_TIME); u2(central, DOS_DATE); u4(central, c); u4(central, data.length);
+            u4(central, data.length); u2(central, n.length); u2(central, 0); u2(central, 0); u2(central, 0);
+            u2(central, 0); u4(central, 0); u4(central, offset);
+            central.write(n, 0, n.length);
+            entries++;
+        }
+
+        byte[] finish() {
+            int start = out.size();
+            byte[] dir = central.toByteArray();
+            out.write(dir, 0, dir.length);
+            u4(out, 0x06054b50); u2(out, 0); u2(out, 0); u2(out, entries); u2(out, entries);
+            u4(out, dir.length); u4(out, start); u2(out, 0);
+            return out.toByteArray();
+        }
+
+        private static void u2(ByteArrayOutputStream o, int v) {
+            o.write(v & 0xFF);
+            o.write((v >>> 8) & 0xFF);
+        }
+
+        private static void u4(ByteArrayOutputStream o, int v) {
+            u2(o, v & 0xFFFF);
+            u2(o, (v >>> 16) & 0xFFFF);
+        }
     }
 }

@@ -60,13 +60,41 @@ public final class Installer {
         }
     }
 
-    /** Installs the transformer for classes loaded from now on. */
-    public static Installation install(Instrumentation instrumentation, Sites sites) {
-        AtomicInteger errors = new AtomicInteger();
-        ClassFileTransformer meter = builder(sites, errors).makeRaw();
-        ClassFileTransformer filtered = new Prefiltered(meter);
+    /**
+     * Installs the transformer for classes loaded from now on. Byte Buddy itself is built only when the
+     * first class passes the pre-filter, so a JVM without metered classes never loads it.
+     */
+    public static Installation install(Instrumentation instrumentation, final Sites sites) {
+        final AtomicInteger errors = new AtomicInteger();
+        ClassFileTransformer filtered = new Prefiltered(new Lazy() {
+            @Override
+            ClassFileTransformer build() {
+                return builder(sites, errors).makeRaw();
+            }
+        });
         instrumentation.addTransformer(filtered, instrumentation.isRetransformClassesSupported());
         return new Installation(instrumentation, filtered, errors);
+    }
+
+    /** Builds the Byte Buddy transformer once, on first use. */
+    private abstract static class Lazy {
+        private volatile ClassFileTransformer built;
+
+        abstract ClassFileTransformer build();
+
+        ClassFileTransformer get() {
+            ClassFileTransformer t = built;
+            if (t == null) {
+                synchronized (this) {
+                    t = built;
+                    if (t == null) {
+                        t = build();
+                        built = t;
+                    }
+                }
+            }
+            return t;
+        }
     }
 
     static AgentBuilder builder(Sites sites, AtomicInteger errors) {
@@ -94,9 +122,9 @@ public final class Installer {
 
     /** The cheap gate in front of Byte Buddy. */
     private static final class Prefiltered implements ClassFileTransformer {
-        private final ClassFileTransformer delegate;
+        private final Lazy delegate;
 
-        Prefiltered(ClassFileTransformer delegate) {
+        Prefiltered(Lazy delegate) {
             this.delegate = delegate;
         }
 
@@ -107,7 +135,7 @@ public final class Installer {
                 return null;
             }
             try {
-                return delegate.transform(loader, name, redefined, domain, bytes);
+                return delegate.get().transform(loader, name, redefined, domain, bytes);
             } catch (Throwable t) {
                 Log.warnOnce("transform:" + name, "could not meter " + name.replace('/', '.') + ": " + t);
                 return null;
