@@ -2,10 +2,14 @@ package dev.tollgate.agent.forked;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +52,16 @@ final class ForkedJvm {
 
         /** The {@code key=value} pairs of {@link #line}; the last pair may contain spaces (message=...). */
         Map<String, String> fields(String name) {
-            String line = line(name);
+            return parse(line(name));
+        }
+
+        /** The {@link #fields} of every stdout line named {@code name}, in order, for a scenario run several times. */
+        List<Map<String, String>> all(String name) {
+            return out.lines().filter(l -> l.startsWith(name + ": ")).map(l -> parse(l.substring(name.length() + 2)))
+                    .toList();
+        }
+
+        private static Map<String, String> parse(String line) {
             Map<String, String> fields = new LinkedHashMap<>();
             int message = line.indexOf(" message=");
             String head = message < 0 ? line : line.substring(0, message);
@@ -117,6 +130,76 @@ final class ForkedJvm {
         return run(jdk, dir, List.of(agentOption(agentArgument)), List.of(), "fixtures.Scenarios", scenarios);
     }
 
+    /** As {@link #scenarios(Jdk, Path, String, String...)}, with these environment variables set as well. */
+    static Result scenarios(Jdk jdk, Path dir, Map<String, String> env, String agentArgument, String... scenarios) {
+        return scenarios(jdk, dir, env, agentArgument, List.of(), scenarios);
+    }
+
+    /**
+     * Runs {@code fixtures.Scenarios} with the agent and these environment variables, with the test acting in
+     * between: the {@code pause} scenario prints {@code pause: N} and waits; then {@code steps.get(N - 1)} runs
+     * here and the JVM goes on. Every step must be reached. A step that throws ends the JVM and the test.
+     */
+    static Result scenarios(Jdk jdk, Path dir, Map<String, String> env, String agentArgument, List<Runnable> steps,
+            String... scenarios) {
+        List<String> command = command(jdk, List.of(agentOption(agentArgument)), List.of(), "fixtures.Scenarios",
+                scenarios);
+        Process p = start(command, dir, env);
+        String what = "fixtures.Scenarios " + Arrays.toString(scenarios);
+        if (steps.isEmpty()) {
+            return finish(p, what);
+        }
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                // the run ended first
+            }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        byte[][] streams = new byte[2][];
+        Thread err = drain(p.getErrorStream(), streams, 1);
+        StringBuilder out = new StringBuilder();
+        int reached = 0;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                out.append(line).append('\n');
+                if (line.startsWith("pause: ")) {
+                    reached++;
+                    if (reached > steps.size()) {
+                        throw new AssertionError("pause " + reached + " has no step; output so far:\n" + out);
+                    }
+                    try {
+                        steps.get(reached - 1).run();
+                    } catch (RuntimeException | AssertionError e) {
+                        throw new AssertionError("step " + reached + " failed; output so far:\n" + out, e);
+                    }
+                    in.write('\n');
+                    in.flush();
+                }
+            }
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("forked JVM did not finish in " + TIMEOUT_SECONDS + " s: " + what);
+            }
+            err.join();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            p.destroyForcibly();
+            watchdog.interrupt();
+        }
+        Result r = new Result(p.exitValue(), out.toString(), new String(streams[1], StandardCharsets.UTF_8));
+        assertThat(reached).as("pauses reached of %d steps in %s%n%s", steps.size(), what, r).isEqualTo(steps.size());
+        return r;
+    }
+
     static String agentOption(String agentArgument) {
         return "-javaagent:" + agentJar() + (agentArgument == null ? "" : "=" + agentArgument);
     }
@@ -156,6 +239,11 @@ final class ForkedJvm {
 
     static Process start(Jdk jdk, Path dir, List<String> jvmOptions, List<Path> classpath, String main,
             String... args) {
+        return start(command(jdk, jvmOptions, classpath, main, args), dir);
+    }
+
+    private static List<String> command(Jdk jdk, List<String> jvmOptions, List<Path> classpath, String main,
+            String... args) {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
         command.addAll(jvmOptions);
@@ -167,13 +255,18 @@ final class ForkedJvm {
         command.add(String.join(File.pathSeparator, cp));
         command.add(main);
         command.addAll(Arrays.asList(args));
-        return start(command, dir);
+        return command;
     }
 
     private static Process start(List<String> command, Path dir) {
+        return start(command, dir, Map.of());
+    }
+
+    private static Process start(List<String> command, Path dir, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().remove("TOLLGATE_CONFIG");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(env);
         try {
             return pb.start();
         } catch (IOException e) {
