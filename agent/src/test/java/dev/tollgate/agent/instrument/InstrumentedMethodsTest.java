@@ -25,6 +25,7 @@ import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.meter.Metering;
 import dev.tollgate.agent.site.Sites;
+import fixtures.PluginLoader;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
@@ -72,7 +73,7 @@ class InstrumentedMethodsTest {
         Bridge.install(metering);
         Log.listen(listener);
         installation = Installer.install(instrumentation, sites);
-        return new ChildFirstLoader();
+        return new PluginLoader(getClass().getClassLoader(), "fixtures.");
     }
 
     private static String credits(String feature, int credits, String... extra) {
