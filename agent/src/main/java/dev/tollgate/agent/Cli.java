@@ -15,6 +15,9 @@ final class Cli {
             usage(out);
             return 0;
         }
+        if (args[0].equals("check")) {
+            return CheckCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args[0].equals("version") || args[0].equals("--version")) {
             out.println("tollgate-agent " + version());
             return 0;
@@ -33,6 +36,8 @@ final class Cli {
         out.println("Tollgate meters paid methods of a Java product. Start the product with:");
         out.println("  java -javaagent:tollgate-agent.jar=tollgate.yml -jar product.jar");
         out.println("Commands:");
+        out.println("  check <config.yml> [jar|folder|classpath ...]");
+        out.println("             check the config and list every method it would meter in the jars (a dry run)");
         out.println("  version    print the agent's version");
         out.println("  help       print this text");
     }

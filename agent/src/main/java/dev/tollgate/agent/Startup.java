@@ -14,8 +14,10 @@ import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.config.Problem;
+import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.instrument.ExceptionTypes;
 import dev.tollgate.agent.instrument.Installer;
+import dev.tollgate.agent.instrument.RetrofitRules;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.meter.Metering;
@@ -49,7 +51,11 @@ final class Startup {
         sites.listen(metering);
         Bridge.install(metering);
         publishBalances(metering);
-        Installer.install(instrumentation, sites);
+        RetrofitRules rules = new RetrofitRules(config.rules());
+        Installer.install(instrumentation, sites, rules);
+        if (!rules.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> reportUnmatched(rules), "tollgate-unmatched-rules"));
+        }
         if (backend != null) {
             Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "tollgate-shutdown"));
         }
@@ -62,6 +68,13 @@ final class Startup {
         } else {
             Log.info("metering " + config.features().size() + " feature(s) on the " + backend.describe()
                     + " (config: " + config.source() + ")" + (attached ? "; attached to a running JVM" : ""));
+        }
+    }
+
+    /** At exit: one line per retrofit rule that matched no method in this run (a typo, or a class never loaded). */
+    static void reportUnmatched(RetrofitRules rules) {
+        for (Rule r : rules.unmatched()) {
+            Log.warn(r.location() + ": " + r.pattern().text() + " matched no method in this run");
         }
     }
 

@@ -26,11 +26,12 @@ public final class Config {
     private final String deniedException;
     private final int deniedExceptionLine;
     private final String logLevel;
+    private final List<Rule> rules;
     private final List<Problem> problems;
 
     Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
             Cryptolens cryptolens, Map<String, Feature> features, String deniedException,
-            int deniedExceptionLine, String logLevel, List<Problem> problems) {
+            int deniedExceptionLine, String logLevel, List<Rule> rules, List<Problem> problems) {
         this.source = source;
         this.backend = backend;
         this.ledgerDir = ledgerDir;
@@ -40,6 +41,7 @@ public final class Config {
         this.deniedException = deniedException;
         this.deniedExceptionLine = deniedExceptionLine;
         this.logLevel = logLevel;
+        this.rules = Collections.unmodifiableList(rules);
         this.problems = Collections.unmodifiableList(problems);
     }
 
@@ -101,7 +103,16 @@ public final class Config {
         List<Problem> all = new java.util.ArrayList<>(problems);
         all.addAll(more);
         return new Config(source, backend, ledgerDir, openingCredits, cryptolens, features, deniedException,
-                deniedExceptionLine, logLevel, all);
+                deniedExceptionLine, logLevel, rules, all);
+    }
+
+    /**
+     * {@code retrofit:}, in file order: the rules whose pattern could be used. A rule with a mistake in its
+     * pattern is not here (it is one of the {@link #problems()}); one whose feature is unknown is, so that
+     * the methods it names are still denied rather than free.
+     */
+    public List<Rule> rules() {
+        return rules;
     }
 
     /** {@code log.level}, or {@code null}. */

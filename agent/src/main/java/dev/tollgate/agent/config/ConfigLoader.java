@@ -29,6 +29,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -179,7 +180,7 @@ public final class ConfigLoader {
 
         Config empty() {
             return new Config(source, Config.BackendKind.LOCAL, defaultLedgerDir(), new LinkedHashMap<String, Long>(),
-                    null, new LinkedHashMap<String, Feature>(), null, 0, null, problems);
+                    null, new LinkedHashMap<String, Feature>(), null, 0, null, new ArrayList<Rule>(), problems);
         }
 
         Config config(Node root) {
@@ -190,7 +191,7 @@ public final class ConfigLoader {
             if (top == null) {
                 return empty();
             }
-            allowOnly(top, "", "backend", "local", "cryptolens", "features", "denied", "log");
+            allowOnly(top, "", "backend", "local", "cryptolens", "features", "retrofit", "denied", "log");
 
             Config.BackendKind backend = Config.BackendKind.LOCAL;
             if (top.containsKey("backend")) {
@@ -201,6 +202,8 @@ public final class ConfigLoader {
             }
 
             Map<String, Feature> features = features(top.get("features"));
+            List<Rule> rules = top.containsKey("retrofit") ? retrofit(top.get("retrofit"), features)
+                    : new ArrayList<Rule>();
 
             Path ledgerDir = defaultLedgerDir();
             Map<String, Long> credits = new LinkedHashMap<>();
@@ -252,7 +255,7 @@ public final class ConfigLoader {
                 }
             }
             return new Config(source, backend, ledgerDir, credits, cryptolens, features, deniedException, deniedLine,
-                    logLevel, problems);
+                    logLevel, rules, problems);
         }
 
         private Map<String, Feature> features(Node node) {
@@ -322,6 +325,63 @@ public final class ConfigLoader {
                 }
             }
             return features;
+        }
+
+        /** {@code retrofit:}, a list of rules; see {@link MethodPattern} for the pattern language. */
+        private List<Rule> retrofit(Node node, Map<String, Feature> features) {
+            List<Rule> rules = new ArrayList<>();
+            if (isNull(node)) {
+                return rules; // 'retrofit:' with nothing under it: no rules
+            }
+            if (!(node instanceof SequenceNode)) {
+                problem(node, "retrofit", "must be a list of rules, each '- method: " + MethodPattern.EXAMPLE
+                        + "' with its feature");
+                return rules;
+            }
+            List<Node> items = ((SequenceNode) node).getValue();
+            for (int i = 0; i < items.size(); i++) {
+                String key = "retrofit[" + i + "]";
+                Node item = items.get(i);
+                Map<String, Node> r = mapping(item, key);
+                if (r == null) {
+                    continue;
+                }
+                allowOnly(r, key, "method", "feature", "cost");
+                MethodPattern pattern = null;
+                if (!r.containsKey("method")) {
+                    problem(item, key + ".method", "missing: the method to meter, e.g. " + MethodPattern.EXAMPLE);
+                } else {
+                    String text = text(r.get("method"), key + ".method");
+                    if (text != null) {
+                        try {
+                            pattern = MethodPattern.parse(text);
+                        } catch (MethodPattern.Invalid e) {
+                            problem(r.get("method"), key + ".method", e.getMessage());
+                        }
+                    }
+                }
+                String feature = null;
+                if (!r.containsKey("feature")) {
+                    problem(item, key + ".feature", "missing: the feature each call charges, one of features:");
+                } else {
+                    feature = text(r.get("feature"), key + ".feature");
+                    if (feature != null && !declaredFeatures.contains(feature)) {
+                        problem(r.get("feature"), key + ".feature", "no feature '" + feature + "' under features:"
+                                + suggestion(feature, features.keySet()));
+                    }
+                }
+                int cost = 0;
+                if (r.containsKey("cost")) {
+                    Long c = whole(r.get("cost"), key + ".cost", 1, Integer.MAX_VALUE);
+                    if (c != null) {
+                        cost = c.intValue();
+                    }
+                }
+                if (pattern != null && feature != null) {
+                    rules.add(new Rule(i, line(item), source, pattern, feature, cost));
+                }
+            }
+            return rules;
         }
 
         private Map<String, Long> openingCredits(Node node, Map<String, Feature> features) {

@@ -40,8 +40,12 @@ public final class ExceptionTypes {
 
     /** Checks {@code className} as {@code loader} would see it. */
     public static Verdict check(String className, ClassLoader loader) {
-        TypePool pool = TypePool.Default.of(loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
-                : ClassFileLocator.ForClassLoader.of(loader));
+        return check(className, TypePool.Default.of(loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                : ClassFileLocator.ForClassLoader.of(loader)));
+    }
+
+    /** Checks {@code className} as found in {@code pool}. */
+    static Verdict check(String className, TypePool pool) {
         TypePool.Resolution r = pool.describe(className);
         if (!r.isResolved()) {
             return new Verdict(false, null);

@@ -23,8 +23,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the metering transformer: classes are pre-filtered by name and by their raw bytes
- * ({@link ClassPeek}), then Byte Buddy finds the metered methods ({@link MeteredMethods}), registers
+ * Installs the metering transformer: classes are pre-filtered by name (also the names retrofit rules
+ * give) and by their raw bytes ({@link ClassPeek}), then Byte Buddy finds the metered methods
+ * ({@link MeteredMethods}, by annotation or retrofit rule), registers
  * a {@link Site} for each and inlines {@link MeteredAdvice} with the site id bound as a constant.
  *
  * <pre>{@code
@@ -64,12 +65,17 @@ public final class Installer {
      * Installs the transformer for classes loaded from now on. Byte Buddy itself is built only when the
      * first class passes the pre-filter, so a JVM without metered classes never loads it.
      */
-    public static Installation install(Instrumentation instrumentation, final Sites sites) {
+    public static Installation install(Instrumentation instrumentation, Sites sites) {
+        return install(instrumentation, sites, RetrofitRules.NONE);
+    }
+
+    /** As {@link #install(Instrumentation, Sites)}, metering also the methods that retrofit rules match. */
+    public static Installation install(Instrumentation instrumentation, final Sites sites, final RetrofitRules rules) {
         final AtomicInteger errors = new AtomicInteger();
-        ClassFileTransformer filtered = new Prefiltered(new Lazy() {
+        ClassFileTransformer filtered = new Prefiltered(rules, new Lazy() {
             @Override
             ClassFileTransformer build() {
-                return builder(sites, errors).makeRaw();
+                return builder(sites, errors, rules).makeRaw();
             }
         });
         instrumentation.addTransformer(filtered, instrumentation.isRetransformClassesSupported());
@@ -98,7 +104,11 @@ public final class Installer {
     }
 
     static AgentBuilder builder(Sites sites, AtomicInteger errors) {
-        MeteredTypes types = new MeteredTypes();
+        return builder(sites, errors, RetrofitRules.NONE);
+    }
+
+    static AgentBuilder builder(Sites sites, AtomicInteger errors, RetrofitRules rules) {
+        MeteredTypes types = new MeteredTypes(rules);
         return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -107,7 +117,7 @@ public final class Installer {
                 .with(new Failures(errors))
                 .ignore(net.bytebuddy.matcher.ElementMatchers.<TypeDescription>none())
                 .type(types)
-                .transform(new Transformer(types, sites));
+                .transform(new Transformer(types, sites, rules));
     }
 
     /** Skips what cannot be metered before Byte Buddy parses anything. */
@@ -120,18 +130,24 @@ public final class Installer {
                 || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda");
     }
 
-    /** The cheap gate in front of Byte Buddy. */
+    /**
+     * The cheap gate in front of Byte Buddy: a class goes on when a retrofit rule names it, or when its
+     * bytes mention {@code @Metered} or a supertype outside the platform (which covers the subtypes that
+     * '+' rules reach).
+     */
     private static final class Prefiltered implements ClassFileTransformer {
+        private final RetrofitRules rules;
         private final Lazy delegate;
 
-        Prefiltered(Lazy delegate) {
+        Prefiltered(RetrofitRules rules, Lazy delegate) {
+            this.rules = rules;
             this.delegate = delegate;
         }
 
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                 byte[] bytes) throws IllegalClassFormatException {
-            if (loader == null || ignoredName(name) || !ClassPeek.worthALook(bytes)) {
+            if (loader == null || ignoredName(name) || !(rules.mayMatch(name) || ClassPeek.worthALook(bytes))) {
                 return null;
             }
             try {
@@ -146,13 +162,18 @@ public final class Installer {
     /** Matches types with at least one metered (or refused) method; remembers the answer for the transformer. */
     static final class MeteredTypes implements ElementMatcher<TypeDescription> {
         private final ThreadLocal<Object[]> last = new ThreadLocal<>();
+        private final RetrofitRules rules;
+
+        MeteredTypes(RetrofitRules rules) {
+            this.rules = rules;
+        }
 
         @Override
         public boolean matches(TypeDescription type) {
             if (type.isAnnotation()) {
                 return false;
             }
-            MeteredMethods.Result result = MeteredMethods.find(type);
+            MeteredMethods.Result result = MeteredMethods.find(type, rules.all());
             last.set(new Object[] {type, result});
             return !result.isEmpty();
         }
@@ -163,19 +184,21 @@ public final class Installer {
             if (l != null && l[0] == type) {
                 return (MeteredMethods.Result) l[1];
             }
-            return MeteredMethods.find(type);
+            return MeteredMethods.find(type, rules.all());
         }
     }
 
     private static final class Transformer implements AgentBuilder.Transformer {
         private final MeteredTypes types;
         private final Sites sites;
+        private final RetrofitRules rules;
         private final TypeDescription advice;
         private final ClassFileLocator adviceLocator;
 
-        Transformer(MeteredTypes types, Sites sites) {
+        Transformer(MeteredTypes types, Sites sites, RetrofitRules rules) {
             this.types = types;
             this.sites = sites;
+            this.rules = rules;
             this.advice = TypeDescription.ForLoadedType.of(MeteredAdvice.class);
             byte[] bytes;
             try {
@@ -196,6 +219,7 @@ public final class Installer {
             for (MeteredMethods.Found f : result.metered) {
                 Site site = sites.register(f.feature, f.cost, type.getName(), MeteredMethods.signature(f.method),
                         f.origin);
+                rules.matched(f);
                 builder = builder.visit(Advice.withCustomMapping()
                         .bind(SiteId.class, site.id())
                         .to(advice, adviceLocator)

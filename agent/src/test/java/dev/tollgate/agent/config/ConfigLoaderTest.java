@@ -462,7 +462,7 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("featurs:\n  export:\n    mode: credits\n", 1, "featurs",
                         "unknown key (did you mean 'features'?); known here: backend, local, cryptolens, features, "
-                                + "denied, log"),
+                                + "retrofit, denied, log"),
                 Arguments.of("features:\n  export:\n    mode: credits\n    cots: 2\n", 4, "features.export.cots",
                         "unknown key (did you mean 'cost'?); known here: mode, cost, bound, exception, "
                                 + "onBackendFailure, dataObject"),
@@ -488,7 +488,7 @@ class ConfigLoaderTest {
         Config config = parse("colour: red\n");
 
         assertOnlyProblem(config, 1, "colour",
-                "unknown key; known here: backend, local, cryptolens, features, denied, log");
+                "unknown key; known here: backend, local, cryptolens, features, retrofit, denied, log");
     }
 
     @Test

@@ -121,6 +121,11 @@ final class ForkedJvm {
         return existing("tollgate.annotations.jar");
     }
 
+    /** A third-party jar from Maven Central (Apache Commons Lang) that retrofit rules meter. */
+    static Path thirdPartyJar() {
+        return existing("tollgate.thirdparty.jar");
+    }
+
     static Path fixtures() {
         return existing("tollgate.fixtures.dir");
     }
