@@ -25,6 +25,7 @@ import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.meter.Metering;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
+import fixtures.PluginLoader;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
@@ -74,7 +75,7 @@ class RetrofitInstrumentationTest {
         Log.listen(listener);
         rules = new RetrofitRules(config.rules());
         installation = Installer.install(instrumentation, sites, rules);
-        return new ChildFirstLoader();
+        return new PluginLoader(getClass().getClassLoader(), "fixtures.");
     }
 
     private static Object newInstance(ClassLoader loader, String name) throws Exception {
