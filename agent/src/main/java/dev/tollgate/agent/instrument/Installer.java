@@ -120,6 +120,15 @@ public final class Installer {
                 || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda");
     }
 
+    /**
+     * The pre-filter: whether a class may have metered methods, from its loader, name and raw bytes
+     * ({@code null} bytes: unknown, so yes). Shared by the transformer and {@link LoadedClasses}, which
+     * picks the already loaded classes to retransform after an attach.
+     */
+    static boolean mayBeMetered(ClassLoader loader, String internalName, byte[] bytes) {
+        return loader != null && !ignoredName(internalName) && ClassPeek.worthALook(bytes);
+    }
+
     /** The cheap gate in front of Byte Buddy. */
     private static final class Prefiltered implements ClassFileTransformer {
         private final Lazy delegate;
@@ -131,7 +140,7 @@ public final class Installer {
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                 byte[] bytes) throws IllegalClassFormatException {
-            if (loader == null || ignoredName(name) || !ClassPeek.worthALook(bytes)) {
+            if (!mayBeMetered(loader, name, bytes)) {
                 return null;
             }
             try {
