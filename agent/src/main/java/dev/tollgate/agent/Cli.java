@@ -1,6 +1,7 @@
 package dev.tollgate.agent;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
  * {@code java -jar tollgate-agent.jar <command>}: the agent's command line.
@@ -19,6 +20,9 @@ final class Cli {
             out.println("tollgate-agent " + version());
             return 0;
         }
+        if (args[0].equals("attach")) {
+            return AttachCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         err.println("tollgate: unknown command '" + args[0] + "'");
         usage(err);
         return 2;
@@ -33,6 +37,8 @@ final class Cli {
         out.println("Tollgate meters paid methods of a Java product. Start the product with:");
         out.println("  java -javaagent:tollgate-agent.jar=tollgate.yml -jar product.jar");
         out.println("Commands:");
+        out.println("  attach <pid> <config.yml>");
+        out.println("             meter a running JVM from now on (classes it already loaded included)");
         out.println("  version    print the agent's version");
         out.println("  help       print this text");
     }
