@@ -1,6 +1,7 @@
 package dev.tollgate.agent;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
  * {@code java -jar tollgate-agent.jar <command>}: the agent's command line.
@@ -22,6 +23,9 @@ final class Cli {
             out.println("tollgate-agent " + version());
             return 0;
         }
+        if (args[0].equals("attach")) {
+            return AttachCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         err.println("tollgate: unknown command '" + args[0] + "'");
         usage(err);
         return 2;
@@ -38,6 +42,8 @@ final class Cli {
         out.println("Commands:");
         out.println("  check <config.yml> [jar|folder|classpath ...]");
         out.println("             check the config and list every method it would meter in the jars (a dry run)");
+        out.println("  attach <pid> <config.yml>");
+        out.println("             meter a running JVM from now on (classes it already loaded included)");
         out.println("  version    print the agent's version");
         out.println("  help       print this text");
     }

@@ -17,6 +17,7 @@ import dev.tollgate.agent.config.Problem;
 import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.instrument.ExceptionTypes;
 import dev.tollgate.agent.instrument.Installer;
+import dev.tollgate.agent.instrument.LoadedClasses;
 import dev.tollgate.agent.instrument.RetrofitRules;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
@@ -33,7 +34,11 @@ final class Startup {
     private Startup() {
     }
 
-    static void start(String args, Instrumentation instrumentation, boolean attached) {
+    /**
+     * @return whether the agent now runs; {@code false} only for an attach whose config has problems, which
+     *     changes nothing in the running JVM (it was running unmetered, and denying every call would break it)
+     */
+    static boolean start(String args, Instrumentation instrumentation, boolean attached) {
         Config config = check(new ConfigLoader().load(args, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
                 Paths.get("").toAbsolutePath()));
         if (config.logLevel() != null) {
@@ -45,6 +50,12 @@ final class Startup {
         for (Problem p : config.problems()) {
             Log.error(p.toString());
         }
+        if (attached && !config.isValid()) {
+            Log.error("this attach changed nothing: fix the " + config.problems().size()
+                    + " problem(s) above and attach again");
+            Running.refusedConfig(config.source(), config.problems());
+            return false;
+        }
         Backend backend = config.isValid() ? backend(config) : null;
         Metering metering = new Metering(config, backend);
         Sites sites = new Sites();
@@ -52,23 +63,38 @@ final class Startup {
         Bridge.install(metering);
         publishBalances(metering);
         RetrofitRules rules = new RetrofitRules(config.rules());
-        Installer.install(instrumentation, sites, rules);
+        Installer.Installation installation = Installer.install(instrumentation, sites, rules);
         if (!rules.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> reportUnmatched(rules), "tollgate-unmatched-rules"));
         }
         if (backend != null) {
             Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "tollgate-shutdown"));
         }
+        String summary;
         if (!config.isValid()) {
-            Log.error("every metered call is denied (misconfigured) until the " + config.problems().size()
-                    + " problem(s) above are fixed");
+            summary = "every metered call is denied (misconfigured) until the " + config.problems().size()
+                    + " problem(s) above are fixed";
+            Log.error(summary);
         } else if (config.features().isEmpty()) {
-            Log.warn("no features configured (config: " + config.source() + "); every metered call is denied "
-                    + "until the config names its feature under features:");
+            summary = "no features configured (config: " + config.source() + "); every metered call is denied "
+                    + "until the config names its feature under features:";
+            Log.warn(summary);
         } else {
-            Log.info("metering " + config.features().size() + " feature(s) on the " + backend.describe()
-                    + " (config: " + config.source() + ")" + (attached ? "; attached to a running JVM" : ""));
+            summary = "metering " + config.features().size() + " feature(s) on the " + backend.describe()
+                    + " (config: " + config.source() + ")" + (attached ? "; attached to a running JVM" : "");
+            Log.info(summary);
         }
+        if (attached) {
+            LoadedClasses.Report loaded = LoadedClasses.retransform(instrumentation, installation, sites);
+            if (loaded.failed() > 0) {
+                Log.warn(loaded.toString());
+            } else {
+                Log.info(loaded.toString());
+            }
+            summary += "; " + loaded;
+        }
+        Running.started(attached, config.source(), summary);
+        return true;
     }
 
     /** At exit: one line per retrofit rule that matched no method in this run (a typo, or a class never loaded). */

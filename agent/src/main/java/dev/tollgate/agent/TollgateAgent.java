@@ -13,6 +13,7 @@ import dev.tollgate.agent.instrument.BootstrapJar;
 public final class TollgateAgent {
 
     private static final AtomicBoolean started = new AtomicBoolean();
+    private static final AtomicBoolean bootstrapped = new AtomicBoolean();
 
     private TollgateAgent() {
     }
@@ -41,20 +42,25 @@ public final class TollgateAgent {
             System.setProperty(BYTE_BUDDY_SAFE, "true");
         }
         if (!started.compareAndSet(false, true)) {
-            System.err.println("[tollgate] warning: the agent is already running in this JVM; this start is ignored");
+            Running.alreadyRunning(args, attached);
             return;
         }
         try {
             // First of all, before anything loads the bridge or UsageDeniedException in this loader.
-            BootstrapJar.append(instrumentation);
+            if (bootstrapped.compareAndSet(false, true)) {
+                BootstrapJar.append(instrumentation);
+            }
         } catch (Throwable t) {
             System.err.println("[tollgate] warning: cannot put the bridge on the bootstrap class path (" + t
                     + "); classes outside the system class loader may fail to reach the agent");
         }
         try {
-            Startup.start(args, instrumentation, attached);
+            if (!Startup.start(args, instrumentation, attached)) {
+                started.set(false); // an attach refused for its config changed nothing; a corrected one may follow
+            }
         } catch (Throwable t) {
             System.err.println("[tollgate] error: the agent failed to start and meters nothing: " + t);
+            Running.failed(t);
         }
     }
 }

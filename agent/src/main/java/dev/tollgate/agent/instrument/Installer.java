@@ -44,11 +44,19 @@ public final class Installer {
         private final Instrumentation instrumentation;
         private final ClassFileTransformer transformer;
         private final AtomicInteger errors;
+        private final RetrofitRules rules;
 
-        Installation(Instrumentation instrumentation, ClassFileTransformer transformer, AtomicInteger errors) {
+        Installation(Instrumentation instrumentation, ClassFileTransformer transformer, AtomicInteger errors,
+                RetrofitRules rules) {
             this.instrumentation = instrumentation;
             this.transformer = transformer;
             this.errors = errors;
+            this.rules = rules;
+        }
+
+        /** The retrofit rules this transformer meters by. */
+        RetrofitRules rules() {
+            return rules;
         }
 
         /** How many classes failed to transform (each was reported once). */
@@ -79,7 +87,7 @@ public final class Installer {
             }
         });
         instrumentation.addTransformer(filtered, instrumentation.isRetransformClassesSupported());
-        return new Installation(instrumentation, filtered, errors);
+        return new Installation(instrumentation, filtered, errors, rules);
     }
 
     /** Builds the Byte Buddy transformer once, on first use. */
@@ -131,10 +139,18 @@ public final class Installer {
     }
 
     /**
-     * The cheap gate in front of Byte Buddy: a class goes on when a retrofit rule names it, or when its
+     * The pre-filter: whether a class may have metered methods, from its loader, name and raw bytes
+     * ({@code null} bytes: unknown, so yes). A class goes on when a retrofit rule names it, or when its
      * bytes mention {@code @Metered} or a supertype outside the platform (which covers the subtypes that
-     * '+' rules reach).
+     * '+' rules reach). Shared by the transformer and {@link LoadedClasses}, which picks the already
+     * loaded classes to retransform after an attach.
      */
+    static boolean mayBeMetered(ClassLoader loader, String internalName, byte[] bytes, RetrofitRules rules) {
+        return loader != null && !ignoredName(internalName)
+                && (rules.mayMatch(internalName) || ClassPeek.worthALook(bytes));
+    }
+
+    /** The cheap gate in front of Byte Buddy. */
     private static final class Prefiltered implements ClassFileTransformer {
         private final RetrofitRules rules;
         private final Lazy delegate;
@@ -147,7 +163,7 @@ public final class Installer {
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                 byte[] bytes) throws IllegalClassFormatException {
-            if (loader == null || ignoredName(name) || !(rules.mayMatch(name) || ClassPeek.worthALook(bytes))) {
+            if (!mayBeMetered(loader, name, bytes, rules)) {
                 return null;
             }
             try {
