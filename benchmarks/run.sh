@@ -51,7 +51,7 @@ run() { # name, then the arguments for benchmarks.jar
   commands+=("$java -jar $jar ${args[*]} <tmp>/$name.csv")
   echo "== $name: $java -jar $jar ${args[*]} $work/$name.csv" >&2
   if ! "$java" -jar "$jar" "${args[@]}" "$work/$name.csv" 2>&1 | tee "$work/$name.log" \
-      | { grep --line-buffered -E '^# (Benchmark|Threads):|^Result|Emulator' >&2 || true; }; then
+      | { grep --line-buffered --no-group-separator -A1 -E '^# Benchmark:|^Result|Emulator' >&2 || true; }; then
     echo "JMH run $name failed; its log is kept: $work/$name.log" >&2
     trap - EXIT
     exit 1
@@ -92,12 +92,27 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "## Results"
   echo
   "$java" -cp "$jar" dev.tollgate.benchmarks.Report "$work"/calls-t*.csv "$work"/loopback-t*.csv
-  grep -h 'Emulator counters' "$work"/loopback-t*.log | sed 's/^# /- /' || true
+  for t in $threads; do
+    grep -h 'Emulator counters' "$work/loopback-t$t.log" | sed "s/^# /- $t thread(s): /" || true
+  done
   echo
   echo "## Noise"
   echo
   echo "The machine has 2 cores shared with other engineers' builds, so absolute numbers move from run to"
   echo "run (the 2-thread runs most: two benchmark threads on two cores compete with everything else)."
   echo "Compare ratios within one table, and read the error column before reading a small difference."
+  echo
+  echo "## Raw JMH results (CSV)"
+  echo
+  echo "Regenerate the tables: save each block as a .csv file, then"
+  echo "\`java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.Report *.csv\`."
+  for f in "$work"/calls-t*.csv "$work"/loopback-t*.csv; do
+    echo
+    echo "\`$(basename "$f")\`:"
+    echo
+    echo '```csv'
+    cat "$f"
+    echo '```'
+  done
 } > "$out"
 echo "wrote $out" >&2

@@ -17,7 +17,8 @@ import java.util.TreeMap;
 /**
  * Turns JMH CSV results ({@code -rf csv}) into the Markdown tables of a results file: per benchmark class
  * and thread count, each benchmark's score with its error, its ratio to the class's yardstick measured
- * in the same run, and its allocation per call ({@code gc.alloc.rate.norm}, from {@code -prof gc}).
+ * in the same run (and the range of that ratio when both scores move within their errors), and its
+ * allocation per call ({@code gc.alloc.rate.norm}, from {@code -prof gc}).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.Report results-t1.csv results-t2.csv ...
@@ -95,8 +96,8 @@ public final class Report {
                         .append(threads == 1 ? " thread" : " threads").append("\n\n");
                 String unit = rows.values().iterator().next().unit();
                 out.append("| benchmark | ").append(unit).append(" | error (99.9%) | ")
-                        .append(base == null ? "ratio" : yardstick.label()).append(" | B/op | target |\n");
-                out.append("|---|---:|---:|---:|---:|---|\n");
+                        .append(base == null ? "ratio" : yardstick.label()).append(" | ratio within the errors | B/op | target |\n");
+                out.append("|---|---:|---:|---:|---:|---:|---|\n");
                 List<Row> sorted = new ArrayList<>(rows.values());
                 for (Row r : sorted) {
                     Row alloc = allocs.get(r.benchmark());
@@ -105,8 +106,9 @@ public final class Report {
                             .append(" | ").append(score(r.score()))
                             .append(" | ").append(Double.isNaN(r.error()) ? "" : "± " + score(r.error()))
                             .append(" | ").append(Double.isNaN(ratio) ? "" : ratio(ratio))
+                            .append(" | ").append(base == null || r == base ? "" : range(r, base))
                             .append(" | ").append(alloc == null ? "" : bytes(alloc.score()))
-                            .append(" | ").append(target(yardstick, r, ratio, alloc))
+                            .append(" | ").append(target(yardstick, r, base, ratio, alloc))
                             .append(" |\n");
                 }
                 out.append('\n');
@@ -117,18 +119,47 @@ public final class Report {
         stdout.flush();
     }
 
-    private static String target(Yardstick y, Row r, double ratio, Row alloc) {
+    /**
+     * "met" or "not met" on the mean scores; "(within the errors)" when the ratio's range from the errors
+     * reaches across the limit, so that this run cannot tell.
+     */
+    private static String target(Yardstick y, Row r, Row base, double ratio, Row alloc) {
         if (y == null || !r.benchmark().startsWith("tollgate_") || Double.isNaN(ratio)) {
             return "";
         }
         StringBuilder t = new StringBuilder();
         boolean met = ratio <= y.limit();
+        boolean unsure = false;
+        if (!Double.isNaN(r.error()) && !Double.isNaN(base.error())) {
+            double low = Math.max(0, r.score() - r.error()) / (base.score() + base.error());
+            double highBase = base.score() - base.error();
+            double high = highBase <= 0 ? Double.POSITIVE_INFINITY : (r.score() + r.error()) / highBase;
+            unsure = low <= y.limit() && high > y.limit();
+        }
         t.append("≤ ").append(ratio(y.limit()));
         if (y.zeroAllocation()) {
             t.append(", 0 B/op");
-            met &= alloc != null && alloc.score() < ZERO_ALLOCATION;
+            boolean allocates = alloc == null || alloc.score() >= ZERO_ALLOCATION;
+            if (allocates) {
+                met = false;
+                unsure = false;
+            }
         }
-        return t.append(met ? ": met" : ": not met").toString();
+        return t.append(met ? ": met" : ": not met").append(unsure ? " (within the errors)" : "").toString();
+    }
+
+    /**
+     * The ratio's range if both scores sit anywhere inside their error intervals: a ratio whose range
+     * spans the target has not been shown to meet it, or to miss it, by this run.
+     */
+    private static String range(Row r, Row base) {
+        if (Double.isNaN(r.error()) || Double.isNaN(base.error())) {
+            return "";
+        }
+        double low = Math.max(0, r.score() - r.error()) / (base.score() + base.error());
+        double highBase = base.score() - base.error();
+        String high = highBase <= 0 ? "∞" : ratio((r.score() + r.error()) / highBase);
+        return ratio(low).replace("x", "") + "–" + high;
     }
 
     private static String score(double v) {
