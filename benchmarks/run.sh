@@ -10,7 +10,7 @@
 # See benchmarks/README.md for what each benchmark measures and how to read the file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LC_ALL=C
+export LC_ALL=C.UTF-8   # '.' as the decimal mark in JMH's CSV, whatever the user's locale
 
 quick=false
 case "${1:-}" in
@@ -58,6 +58,10 @@ run() { # name, then the arguments for benchmarks.jar
   fi
 }
 
+# The code that makes the results: the commit, and whether anything tracked differs from it (the results
+# file itself aside, which may be an earlier run's).
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- . ":(exclude)$out" || commit="$commit (with uncommitted changes)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%FT%TZ)
 t0=$(date +%s)
@@ -77,7 +81,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))," \
        "load average $load_before before and $load_after after (1, 5, 15 min); shared with other builds."
   echo "JDK: $("$java" -version 2>&1 | sed -n 2p)."
-  echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')."
+  echo "Commit: $commit."
   echo "Agent strategy measured: strict (the only one the agent has at this commit)."
   echo
   echo "Made by \`benchmarks/run.sh$($quick && echo ' --quick')\`, which ran, from the repository root:"
