@@ -117,7 +117,24 @@ public final class Installer {
                 || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/") || internalName.startsWith("dev/tollgate/agent/")
                 || (internalName.startsWith("dev/tollgate/") && internalName.indexOf('/', "dev/tollgate/".length()) < 0)
-                || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda");
+                || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda")
+                || internalName.startsWith(OTEL_AGENT_PACKAGE);
+    }
+
+    /**
+     * The OpenTelemetry Java agent's own code: its bootstrap and tooling classes and the helpers it injects
+     * into application class loaders. Thousands of classes that can carry no {@code @Metered}, and that would
+     * otherwise pass the pre-filter (they extend each other) and make Byte Buddy parse them.
+     */
+    private static final String OTEL_AGENT_PACKAGE = "io/opentelemetry/javaagent/";
+
+    /**
+     * Class loaders of other agents, whose classes are the agent's own business (OpenTelemetry's
+     * {@code AgentClassLoader}, {@code ExtensionClassLoader} and its per-module loaders, which load its
+     * unrelocated copies of the SDK, Byte Buddy and others).
+     */
+    static boolean ignoredLoader(ClassLoader loader) {
+        return loader.getClass().getName().startsWith("io.opentelemetry.javaagent.");
     }
 
     /** The cheap gate in front of Byte Buddy. */
@@ -131,7 +148,7 @@ public final class Installer {
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                 byte[] bytes) throws IllegalClassFormatException {
-            if (loader == null || ignoredName(name) || !ClassPeek.worthALook(bytes)) {
+            if (loader == null || ignoredName(name) || ignoredLoader(loader) || !ClassPeek.worthALook(bytes)) {
                 return null;
             }
             try {

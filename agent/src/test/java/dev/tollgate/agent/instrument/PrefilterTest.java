@@ -54,4 +54,13 @@ class PrefilterTest {
         assertThat(Installer.ignoredName("dev/tollgate/benchmarks/MeteredCallBenchmark$Feature")).isFalse();
         assertThat(Installer.ignoredName("com/acme/reports/ReportExporter")).isFalse();
     }
+
+    @Test
+    void theOpenTelemetryAgentsOwnClassesAndLoadersAreIgnored() {
+        assertThat(Installer.ignoredName("io/opentelemetry/javaagent/bootstrap/AgentClassLoader")).isTrue();
+        assertThat(Installer.ignoredName("io/opentelemetry/javaagent/instrumentation/jdbc/JdbcSingletons")).isTrue();
+        // The application's own use of the OpenTelemetry API is application code.
+        assertThat(Installer.ignoredName("io/opentelemetry/api/GlobalOpenTelemetry")).isFalse();
+        assertThat(Installer.ignoredLoader(PrefilterTest.class.getClassLoader())).isFalse();
+    }
 }
