@@ -23,9 +23,10 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the metering transformer: classes are pre-filtered by name and by their raw bytes
- * ({@link ClassPeek}), then Byte Buddy finds the metered methods ({@link MeteredMethods}), registers
- * a {@link Site} for each and inlines {@link MeteredAdvice} with the site id bound as a constant.
+ * Installs the metering transformer: classes are pre-filtered by name, by their raw bytes
+ * ({@link ClassPeek}) and by their supertypes' raw bytes ({@link Ancestry}), then Byte Buddy finds the
+ * metered methods ({@link MeteredMethods}), registers a {@link Site} for each and inlines
+ * {@link MeteredAdvice} with the site id bound as a constant.
  *
  * <pre>{@code
  * Installer.Installation installed = Installer.install(instrumentation, sites);
@@ -140,6 +141,7 @@ public final class Installer {
     /** The cheap gate in front of Byte Buddy. */
     private static final class Prefiltered implements ClassFileTransformer {
         private final Lazy delegate;
+        private final Ancestry ancestry = new Ancestry();
 
         Prefiltered(Lazy delegate) {
             this.delegate = delegate;
@@ -148,7 +150,12 @@ public final class Installer {
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                 byte[] bytes) throws IllegalClassFormatException {
-            if (loader == null || ignoredName(name) || ignoredLoader(loader) || !ClassPeek.worthALook(bytes)) {
+            if (loader == null || ignoredName(name) || ignoredLoader(loader)) {
+                return null;
+            }
+            ClassPeek.Look look = ClassPeek.look(bytes);
+            if (look == ClassPeek.Look.NOTHING
+                    || (look.supertypes != null && !ancestry.mayInherit(loader, look.supertypes))) {
                 return null;
             }
             try {
