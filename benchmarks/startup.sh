@@ -4,6 +4,8 @@
 #
 #   benchmarks/startup.sh [runs]            (default 15 runs of each pair; prints a Markdown report)
 #   APPS="hello sample" AGENTS="none tollgate" benchmarks/startup.sh 5     (a subset, for quick looks)
+#   TOLLGATE_JAR=/tmp/new.jar benchmarks/startup.sh            (another build of the agent as 'tollgate')
+#   TOLLGATE_OLD_JAR=/tmp/old.jar AGENTS="none tollgate-old tollgate" benchmarks/startup.sh   (two builds side by side)
 #
 # Applications:
 #   hello   a hello-world class: no metered class at all
@@ -14,6 +16,7 @@
 #   none      no -javaagent
 #   noop      an agent whose premain does nothing: what the JVM charges for any agent
 #   tollgate  agent/target/tollgate-agent.jar with a config of two features (the sample's)
+#   tollgate-old  the same with $TOLLGATE_OLD_JAR, another build (only when named in AGENTS)
 #   bytebuddy a plain Byte Buddy AgentBuilder with one advice on @Metered methods (MinimalAgent)
 #   otel      the OpenTelemetry Java agent, exporters off
 #
@@ -35,7 +38,7 @@ apps=${APPS:-hello sample gjf}
 agents=${AGENTS:-none noop tollgate bytebuddy otel}
 
 need() { [ -f "$1" ] || { echo "missing $1: build first with 'mvn -B -q package -DskipTests'" >&2; exit 2; }; }
-tollgate=$repo/agent/target/tollgate-agent.jar; need "$tollgate"
+tollgate=${TOLLGATE_JAR:-$repo/agent/target/tollgate-agent.jar}; need "$tollgate"
 minimal=$repo/benchmarks/target/minimal-agent.jar; need "$minimal"
 noop=$repo/benchmarks/target/noop-agent.jar; need "$noop"
 sample=$repo/sample-app/target/sample-app.jar; need "$sample"
@@ -73,6 +76,7 @@ agent_options() {
     none) ;;
     noop) echo "-javaagent:$noop" ;;
     tollgate) echo "-javaagent:$tollgate=$work/tollgate.yml" ;;
+    tollgate-old) echo "-javaagent:${TOLLGATE_OLD_JAR:?set TOLLGATE_OLD_JAR to another tollgate-agent.jar}=$work/tollgate.yml" ;;
     bytebuddy) echo "-javaagent:$minimal" ;;
     otel) echo "-javaagent:$otel -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.javaagent.logging=none" ;;
     *) echo "unknown agent $1" >&2; exit 2 ;;
@@ -123,7 +127,7 @@ echo "- date: $start"
 echo "- command: \`benchmarks/startup.sh $runs\`${APPS:+ with APPS=\"$APPS\"}${AGENTS:+ AGENTS=\"$AGENTS\"}"
 echo "- JDK: $("$java" -version 2>&1 | head -n 1) ($("$java" -version 2>&1 | sed -n 3p))"
 echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average before $load_before, after $load_after"
-echo "- tollgate: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown); OpenTelemetry agent $(unzip -p "$otel" META-INF/MANIFEST.MF | awk -F': ' '/^Implementation-Version/ { print $2 }' | tr -d '\r')"
+echo "- tollgate: ${TOLLGATE_JAR:-$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)}; OpenTelemetry agent $(unzip -p "$otel" META-INF/MANIFEST.MF | awk -F': ' '/^Implementation-Version/ { print $2 }' | tr -d '\r')"
 echo "- $runs runs of each pair, agents rotated within each run; medians; 'added' is against 'none' of the same app in this run"
 echo
 echo "| app | agent | wall ms (median) | min–max | added ms | added | peak RSS MB (median) | added MB |"

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 
 import dev.tollgate.agent.backend.Loopback;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -30,6 +29,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Finds and reads the YAML config. It never throws: everything wrong becomes a {@link Problem} with
@@ -120,7 +122,10 @@ public final class ConfigLoader {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(true); // reported by us, with both lines
             options.setMaxAliasesForCollections(10);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+            // What Yaml.compose does, without Yaml itself: its representer, constructor and bean introspection
+            // (java.beans, java.util.logging) are a hundred classes more on the premain path, all unused here.
+            root = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(),
+                    options).getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             int line = mark == null ? 0 : mark.getLine() + 1;
