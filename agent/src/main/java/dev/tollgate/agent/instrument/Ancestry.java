@@ -74,7 +74,7 @@ final class Ancestry {
             result = false;
         } else {
             ClassPeek.Look look = ClassPeek.look(bytes);
-            result = look == ClassPeek.Look.METERED;
+            result = look.mentions;
             if (!result && look.supertypes != null) {
                 for (String s : look.supertypes) {
                     if (mentions(loader, cache, s, depth + 1)) {

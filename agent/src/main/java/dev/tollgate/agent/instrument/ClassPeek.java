@@ -19,15 +19,18 @@ final class ClassPeek {
 
     /** The verdict on one class file. */
     static final class Look {
-        /** Mentions the annotation, or cannot be read here: Byte Buddy must look. */
-        static final Look METERED = new Look(null);
+        /** Cannot be read here: Byte Buddy must look. */
+        static final Look UNKNOWN = new Look(true, null);
         /** Neither mentions the annotation nor has a supertype outside the platform. */
-        static final Look NOTHING = new Look(null);
+        static final Look NOTHING = new Look(false, null);
 
-        /** For a class that does not mention the annotation: its supertypes outside the platform (internal names). */
+        /** Whether the constant pool mentions {@code Ldev/tollgate/Metered;} (true for {@link #UNKNOWN}). */
+        final boolean mentions;
+        /** The supertypes outside the platform (internal names), or {@code null} when there are none. */
         final String[] supertypes;
 
-        private Look(String[] supertypes) {
+        Look(boolean mentions, String[] supertypes) {
+            this.mentions = mentions;
             this.supertypes = supertypes;
         }
     }
@@ -37,19 +40,20 @@ final class ClassPeek {
         return look(b) != Look.NOTHING;
     }
 
-    /** What the bytes say; {@link Look#METERED} for anything that cannot be read here. */
+    /** What the bytes say; {@link Look#UNKNOWN} for anything that cannot be read here. */
     static Look look(byte[] b) {
         try {
             return peek(b);
         } catch (RuntimeException malformed) {
-            return Look.METERED;
+            return Look.UNKNOWN;
         }
     }
 
     private static Look peek(byte[] b) {
         if (b == null || b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
-            return Look.METERED;
+            return Look.UNKNOWN;
         }
+        boolean mentions = false;
         int count = u2(b, 8);
         int[] utf8 = new int[count];   // offset of each Utf8 entry's length field
         int[] classRef = new int[count]; // Utf8 index of each Class entry
@@ -60,8 +64,8 @@ final class ClassPeek {
                 case 1: // Utf8
                     utf8[i] = p + 1;
                     int len = u2(b, p + 1);
-                    if (len == METERED.length && matches(b, p + 3, METERED)) {
-                        return Look.METERED;
+                    if (!mentions && len == METERED.length && matches(b, p + 3, METERED)) {
+                        mentions = true;
                     }
                     p += 3 + len;
                     break;
@@ -83,7 +87,7 @@ final class ClassPeek {
                     i++;
                     break;
                 default:
-                    return Look.METERED; // unknown tag: a newer class file format; let Byte Buddy decide
+                    return Look.UNKNOWN; // unknown tag: a newer class file format; let Byte Buddy decide
             }
         }
         p += 4; // access flags, this_class
@@ -103,20 +107,20 @@ final class ClassPeek {
                 }
                 String supertype = new String(b, name + 2, u2(b, name), StandardCharsets.UTF_8);
                 if (supertype.indexOf('\uFFFD') >= 0) {
-                    return Look.METERED; // modified UTF-8 that plain UTF-8 cannot read: let Byte Buddy decide
+                    return Look.UNKNOWN; // modified UTF-8 that plain UTF-8 cannot read: let Byte Buddy decide
                 }
                 found[n++] = supertype;
             }
         }
         if (found == null) {
-            return Look.NOTHING;
+            return mentions ? new Look(true, null) : Look.NOTHING;
         }
         if (n < found.length) {
             String[] exact = new String[n];
             System.arraycopy(found, 0, exact, 0, n);
             found = exact;
         }
-        return new Look(found);
+        return new Look(mentions, found);
     }
 
     private static boolean isPlatform(byte[] b, int utf8Offset) {

@@ -44,16 +44,24 @@ public final class Installer {
         private final Instrumentation instrumentation;
         private final ClassFileTransformer transformer;
         private final AtomicInteger errors;
+        private final AtomicInteger woven;
 
-        Installation(Instrumentation instrumentation, ClassFileTransformer transformer, AtomicInteger errors) {
+        Installation(Instrumentation instrumentation, ClassFileTransformer transformer, AtomicInteger errors,
+                AtomicInteger woven) {
             this.instrumentation = instrumentation;
             this.transformer = transformer;
             this.errors = errors;
+            this.woven = woven;
         }
 
         /** How many classes failed to transform (each was reported once). */
         public int errors() {
             return errors.get();
+        }
+
+        /** How many classes were woven without Byte Buddy ({@link DirectWeaver}). */
+        public int wovenDirectly() {
+            return woven.get();
         }
 
         public void remove() {
@@ -62,19 +70,27 @@ public final class Installer {
     }
 
     /**
+     * {@code -Dtollgate.instrument=bytebuddy} sends every candidate class to Byte Buddy, none to
+     * {@link DirectWeaver}: a switch for diagnosing, and for comparing the two in tests.
+     */
+    static final String INSTRUMENT_PROPERTY = "tollgate.instrument";
+    static final String BYTE_BUDDY_ONLY = "bytebuddy";
+
+    /**
      * Installs the transformer for classes loaded from now on. Byte Buddy itself is built only when the
      * first class passes the pre-filter, so a JVM without metered classes never loads it.
      */
     public static Installation install(Instrumentation instrumentation, final Sites sites) {
         final AtomicInteger errors = new AtomicInteger();
+        AtomicInteger woven = new AtomicInteger();
         ClassFileTransformer filtered = new Prefiltered(new Lazy() {
             @Override
             ClassFileTransformer build() {
                 return builder(sites, errors).makeRaw();
             }
-        });
+        }, sites, !BYTE_BUDDY_ONLY.equals(System.getProperty(INSTRUMENT_PROPERTY)), woven);
         instrumentation.addTransformer(filtered, instrumentation.isRetransformClassesSupported());
-        return new Installation(instrumentation, filtered, errors);
+        return new Installation(instrumentation, filtered, errors, woven);
     }
 
     /** Builds the Byte Buddy transformer once, on first use. */
@@ -138,13 +154,23 @@ public final class Installer {
         return loader.getClass().getName().startsWith("io.opentelemetry.javaagent.");
     }
 
-    /** The cheap gate in front of Byte Buddy. */
+    /**
+     * The cheap gate in front of Byte Buddy: names, then the class's bytes, then its supertypes' bytes. A class
+     * whose metered methods can only be its own is woven here directly ({@link DirectWeaver}); the rest goes
+     * to Byte Buddy, which is built the first time it is needed.
+     */
     private static final class Prefiltered implements ClassFileTransformer {
         private final Lazy delegate;
+        private final Sites sites;
+        private final boolean direct;
+        private final AtomicInteger woven;
         private final Ancestry ancestry = new Ancestry();
 
-        Prefiltered(Lazy delegate) {
+        Prefiltered(Lazy delegate, Sites sites, boolean direct, AtomicInteger woven) {
             this.delegate = delegate;
+            this.sites = sites;
+            this.direct = direct;
+            this.woven = woven;
         }
 
         @Override
@@ -154,9 +180,26 @@ public final class Installer {
                 return null;
             }
             ClassPeek.Look look = ClassPeek.look(bytes);
-            if (look == ClassPeek.Look.NOTHING
-                    || (look.supertypes != null && !ancestry.mayInherit(loader, look.supertypes))) {
+            if (look == ClassPeek.Look.NOTHING) {
                 return null;
+            }
+            boolean mayInherit = look.supertypes != null && ancestry.mayInherit(loader, look.supertypes);
+            if (!look.mentions && !mayInherit) {
+                return null;
+            }
+            if (direct && look != ClassPeek.Look.UNKNOWN && !mayInherit) {
+                try {
+                    byte[] woven = DirectWeaver.weave(bytes, sites);
+                    if (woven == DirectWeaver.UNCHANGED) {
+                        return null;
+                    }
+                    if (woven != null) {
+                        this.woven.incrementAndGet();
+                        return woven;
+                    }
+                } catch (Throwable t) {
+                    Log.debug("weaving " + name.replace('/', '.') + " directly failed (" + t + "); Byte Buddy takes it");
+                }
             }
             try {
                 return delegate.get().transform(loader, name, redefined, domain, bytes);
