@@ -119,13 +119,9 @@ public final class ConfigLoader {
         Reader reader = new Reader(source, base);
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by us, with both lines
-            options.setMaxAliasesForCollections(10);
-            // What Yaml.compose does, without Yaml itself: its representer, constructor and bean introspection
-            // (java.beans, java.util.logging) are a hundred classes more on the premain path, all unused here.
-            root = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(),
-                    options).getSingleNode();
+            // The usual plain config is read by QuickYaml into the same nodes; anything else by SnakeYAML.
+            QuickYaml quick = QuickYaml.read(text);
+            root = quick != null ? quick.root : compose(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             int line = mark == null ? 0 : mark.getLine() + 1;
@@ -137,6 +133,18 @@ public final class ConfigLoader {
             return reader.empty();
         }
         return reader.config(root);
+    }
+
+    /**
+     * What Yaml.compose does, without Yaml itself: its representer, constructor and bean introspection
+     * (java.beans, java.util.logging) are a hundred classes more on the premain path, all unused here.
+     */
+    private static Node compose(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // reported by us, with both lines
+        options.setMaxAliasesForCollections(10);
+        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options)
+                .getSingleNode();
     }
 
     private Config broken(String source, String message) {
