@@ -7,23 +7,22 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads the plain shape that nearly every Tollgate config has (nested block mappings of simple keys,
  * plain or simply quoted one-line values, one-line flow mappings, comments) into the same SnakeYAML
- * nodes that SnakeYAML's composer would build: same structure, values, tags (SnakeYAML's own
- * {@link Resolver}) and lines. Anything else (sequences, anchors, tags, block or multi-line scalars,
+ * nodes that SnakeYAML's composer would build: same structure, values, tags and lines. Anything else (sequences, anchors, tags, block or multi-line scalars,
  * escapes, tabs, documents markers, odd keys, and every error) it declines, and the loader hands the text
  * to SnakeYAML, which reads it, or reports it, as before.
  *
  * <p>Why: SnakeYAML's scanner, parser and composer are some ninety classes loaded and run cold on the
- * premain thread, 40-60 ms of every product's startup on a quiet machine to read a dozen lines; this
- * is one class.
+ * premain thread, and its resolver compiles a dozen regular expressions: 40-60 ms of every product's
+ * startup on a quiet machine to read a dozen lines. This is one class and no regular expression; the
+ * tags of plain values are told by {@link #tag} where that is certain, and a value it cannot tell
+ * (a float, a date, a hex number) is declined too.
  */
 final class QuickYaml {
 
@@ -51,6 +50,60 @@ final class QuickYaml {
         }
     }
 
+    /**
+     * The tag SnakeYAML's resolver gives a plain scalar. Its implicit resolvers are chosen by the first
+     * character (bool: {@code yYnNtTfFoO}; int, float: signs and digits, float also '.'; merge: '<'; null:
+     * {@code ~nN} and the empty value; timestamp: digits) and a value none of them matches is a str.
+     * Words are told exactly; of the values that start like a number only whole numbers and durations
+     * ({@code 500ms}, {@code 5s}) are, and the rest is declined.
+     */
+    static Tag tag(String v) {
+        if (v.isEmpty()) {
+            return Tag.NULL;
+        }
+        char c = v.charAt(0);
+        switch (c) {
+            case '~':
+                return v.length() == 1 ? Tag.NULL : Tag.STR;
+            case 'n': case 'N':
+                if (v.equals("null") || v.equals("Null") || v.equals("NULL")) {
+                    return Tag.NULL;
+                }
+                return isBool(v) ? Tag.BOOL : Tag.STR;
+            case 'y': case 'Y': case 't': case 'T': case 'f': case 'F': case 'o': case 'O':
+                return isBool(v) ? Tag.BOOL : Tag.STR;
+            case '<':
+                return v.equals("<<") ? Tag.MERGE : Tag.STR;
+            case '-': case '+': case '.':
+            case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
+                int i = c == '-' || c == '+' ? 1 : 0;
+                int digits = i;
+                while (digits < v.length() && v.charAt(digits) >= '0' && v.charAt(digits) <= '9') {
+                    digits++;
+                }
+                if (digits > i && digits == v.length() && (v.charAt(i) != '0' || digits == i + 1)) {
+                    return Tag.INT; // [-+]?(0|[1-9][0-9]*)
+                }
+                if (i == 0 && digits > 0 && (v.substring(digits).equals("ms") || v.substring(digits).equals("s"))) {
+                    return Tag.STR; // a duration: no int, float or timestamp looks like that
+                }
+                throw Declined.INSTANCE;
+            default:
+                return Tag.STR;
+        }
+    }
+
+    private static boolean isBool(String v) {
+        switch (v) {
+            case "yes": case "Yes": case "YES": case "no": case "No": case "NO":
+            case "true": case "True": case "TRUE": case "false": case "False": case "FALSE":
+            case "on": case "On": case "ON": case "off": case "Off": case "OFF":
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /** Not of the shape read here. Thrown often enough to skip the stack trace. */
     private static final class Declined extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -63,7 +116,6 @@ final class QuickYaml {
 
     private static final class Parser {
         private final String[] lines;
-        private final Resolver resolver = new Resolver();
 
         Parser(String text) {
             if (text.length() > MAX_LENGTH || text.indexOf('\t') >= 0 || text.startsWith("\uFEFF")) {
@@ -239,9 +291,8 @@ final class QuickYaml {
             }
         }
 
-        private Node scalar(String text, boolean plain, int line, int column) {
-            Tag tag = resolver.resolve(NodeId.scalar, text, plain);
-            return new ScalarNode(tag, true, text, mark(line, column), mark(line, column + text.length()),
+        private static Node scalar(String text, boolean plain, int line, int column) {
+            return new ScalarNode(tag(text), true, text, mark(line, column), mark(line, column + text.length()),
                     DumperOptions.ScalarStyle.PLAIN);
         }
 

@@ -15,6 +15,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.parser.ParserImpl;
@@ -68,7 +69,7 @@ class QuickYamlTest {
                   level: debug
                 """,
                 "a: 'single quoted'\nb: \"double quoted\"   # comment\nc: ''\nd: \"\"\n",
-                "a: ~\nb: null\nc: Null\nd:\ne: # nothing\nf: yes\ng: 0x1F\nh: 1.5\ni: -3\nj: 2001-12-14\n",
+                "a: ~\nb: null\nc: Null\nd:\ne: # nothing\nf: yes\ni: -3\nk: 500ms\nl: 5s\nm: +7\nn: 0\no: On\n",
                 "dup: 1\ndup: 2\nnested:\n  dup: a\n  dup: b\n",
                 "windows: line\r\nendings:\r\n  too: yes\r\n",
                 "déjà: vu\nkey_with-dash.dot$/slash: v\nvalue: a#b c:d {x} [y] -z\n",
@@ -118,9 +119,24 @@ class QuickYamlTest {
         "<<: x\n",
         "\uFEFFbom: yes\n",
         "k:v\n",
+        "hex: 0x1F\n",
+        "float: 1.5\n",
+        "date: 2001-12-14\n",
+        "octal: 012\n",
+        "grouped: 1_000\n",
+        "sexagesimal: 1:30\n",
     })
     void everythingElseIsLeftToSnakeYaml(String text) {
         assertThat(QuickYaml.read(text)).as("declines:%n%s", text).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "~", "~/ledger", "null", "Null", "NULL", "nul", "no", "No", "NO", "nope", "yes", "Yes",
+        "YES", "yep", "true", "True", "TRUE", "truly", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        "often", "<<", "<x", "0", "-0", "+5", "12", "-345", "500ms", "5s", "abc", "$X", "${X}", "/p", "_u", "credits",
+        "FRQHQ-FSOSD-BWOPU-KJOWF", "http://127.0.0.1:8080", "com.acme.OutOfCreditsException"})
+    void tagsAreTheResolversTags(String value) {
+        assertThat(QuickYaml.tag(value)).isEqualTo(new Resolver().resolve(NodeId.scalar, value, true));
     }
 
     private static Node snakeYaml(String text) {
