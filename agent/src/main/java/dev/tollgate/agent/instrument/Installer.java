@@ -24,9 +24,11 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * Installs the metering transformer: classes are pre-filtered by name, by their raw bytes
- * ({@link ClassPeek}) and by their supertypes' raw bytes ({@link Ancestry}), then Byte Buddy finds the
- * metered methods ({@link MeteredMethods}), registers a {@link Site} for each and inlines
- * {@link MeteredAdvice} with the site id bound as a constant.
+ * ({@link ClassPeek}) and by their supertypes' raw bytes ({@link Ancestry}). A class whose metered
+ * methods are all its own is woven with plain ASM ({@link DirectWeaver}); for one that may inherit a
+ * metered method, Byte Buddy finds the metered methods ({@link MeteredMethods}). Either way a
+ * {@link Site} is registered for each and the advice ({@link MeteredAdvice}) is inlined with the site id
+ * bound as a constant.
  *
  * <pre>{@code
  * Installer.Installation installed = Installer.install(instrumentation, sites);

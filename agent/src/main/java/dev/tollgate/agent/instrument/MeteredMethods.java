@@ -19,6 +19,9 @@ import net.bytebuddy.description.type.TypeList;
  * Finds the methods of one type that must be metered, by {@code @Metered} on the method, on the type,
  * or on a method it overrides or implements in any supertype. The annotation is matched by its name
  * as a string, from the class files: no application class is loaded to decide.
+ *
+ * <p>{@link DirectWeaver} applies the same rules, minus inheritance, to classes that cannot inherit a
+ * metered method: a change here needs the same change there ({@code DirectWeaverTest} compares the two).
  */
 final class MeteredMethods {
 
