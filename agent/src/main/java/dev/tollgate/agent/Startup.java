@@ -68,7 +68,7 @@ final class Startup {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> reportUnmatched(rules), "tollgate-unmatched-rules"));
         }
         if (backend != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "tollgate-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(new Closer(backend), "tollgate-shutdown"));
         }
         String summary;
         if (!config.isValid()) {
@@ -145,13 +145,43 @@ final class Startup {
         }
     }
 
+    /*
+     * Named classes rather than lambdas or method references: the first invokedynamic of a JVM starts
+     * java.lang.invoke and spins classes, milliseconds that every product would pay at startup.
+     */
+
+    private static final class Closer implements Runnable {
+        private final Backend backend;
+
+        Closer(Backend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public void run() {
+            backend.close();
+        }
+    }
+
+    private static final class Balances implements Function<String, OptionalLong> {
+        private final Metering metering;
+
+        Balances(Metering metering) {
+            this.metering = metering;
+        }
+
+        @Override
+        public OptionalLong apply(String feature) {
+            return metering.balance(feature);
+        }
+    }
+
     /** Lets {@code Tollgate.balance} answer, without making the hook public API. */
     private static void publishBalances(Metering metering) {
         try {
             Field f = Class.forName("dev.tollgate.Tollgate").getDeclaredField("balances");
             f.setAccessible(true);
-            Function<String, OptionalLong> balances = metering::balance;
-            f.set(null, balances);
+            f.set(null, new Balances(metering));
         } catch (Throwable t) {
             Log.warn("Tollgate.balance() will answer empty: " + t);
         }

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 
 import dev.tollgate.agent.backend.Loopback;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -31,6 +30,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Finds and reads the YAML config. It never throws: everything wrong becomes a {@link Problem} with
@@ -50,11 +52,31 @@ public final class ConfigLoader {
     /** The file looked for in the working directory when nothing names one. */
     public static final String DEFAULT_FILE = "tollgate.yml";
 
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern CLASS_NAME =
-            Pattern.compile("([\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)?");
+    /**
+     * Compiled on first use: a plain config needs none of them, and compiling regular expressions cold
+     * costs every product milliseconds of startup.
+     */
+    private static final class Patterns {
+        static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+        static final Pattern CLASS_NAME =
+                Pattern.compile("([\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*");
+        static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)?");
+    }
+
+    /** {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}, without a regular expression. */
+    static boolean isFeatureName(String name) {
+        if (name.isEmpty() || name.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean alnum = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private final Map<String, String> env;
     private final String userHome;
@@ -118,10 +140,9 @@ public final class ConfigLoader {
         Reader reader = new Reader(source, base);
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by us, with both lines
-            options.setMaxAliasesForCollections(10);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+            // The usual plain config is read by QuickYaml into the same nodes; anything else by SnakeYAML.
+            QuickYaml quick = QuickYaml.read(text);
+            root = quick != null ? quick.root : compose(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             int line = mark == null ? 0 : mark.getLine() + 1;
@@ -133,6 +154,18 @@ public final class ConfigLoader {
             return reader.empty();
         }
         return reader.config(root);
+    }
+
+    /**
+     * What Yaml.compose does, without Yaml itself: its representer, constructor and bean introspection
+     * (java.beans, java.util.logging) are a hundred classes more on the premain path, all unused here.
+     */
+    private static Node compose(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // reported by us, with both lines
+        options.setMaxAliasesForCollections(10);
+        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options)
+                .getSingleNode();
     }
 
     private Config broken(String source, String message) {
@@ -271,7 +304,7 @@ public final class ConfigLoader {
                 String name = e.getKey();
                 String key = "features." + name;
                 declaredFeatures.add(name);
-                if (!FEATURE_NAME.matcher(name).matches()) {
+                if (!isFeatureName(name)) {
                     problem(e.getValue(), key, "a feature name is 1 to 64 letters, digits, '.', '_' or '-', "
                             + "starting with a letter or digit");
                     continue;
@@ -311,7 +344,7 @@ public final class ConfigLoader {
                 if (f.containsKey("dataObject")) {
                     String d = text(f.get("dataObject"), key + ".dataObject");
                     if (d != null) {
-                        if (FEATURE_NAME.matcher(d).matches()) {
+                        if (isFeatureName(d)) {
                             counter = d;
                         } else {
                             problem(f.get("dataObject"), key + ".dataObject",
@@ -513,8 +546,11 @@ public final class ConfigLoader {
                 return null;
             }
             String raw = ((ScalarNode) node).getValue();
+            if (raw.indexOf("${") < 0) {
+                return nonEmpty(node, key, raw.trim());
+            }
             StringBuffer out = new StringBuffer();
-            Matcher m = ENV_REF.matcher(raw);
+            Matcher m = Patterns.ENV_REF.matcher(raw);
             while (m.find()) {
                 String value = env.get(m.group(1));
                 if (value == null) {
@@ -527,7 +563,10 @@ public final class ConfigLoader {
                 m.appendReplacement(out, Matcher.quoteReplacement(value));
             }
             m.appendTail(out);
-            String value = out.toString().trim();
+            return nonEmpty(node, key, out.toString().trim());
+        }
+
+        private String nonEmpty(Node node, String key, String value) {
             if (value.isEmpty()) {
                 problem(node, key, "needs a value");
                 return null;
@@ -577,7 +616,7 @@ public final class ConfigLoader {
             if (t == null) {
                 return null;
             }
-            Matcher m = DURATION.matcher(t);
+            Matcher m = Patterns.DURATION.matcher(t);
             if (!m.matches()) {
                 problem(node, key, "must be a duration such as 500ms or 5s, got '" + t + "'");
                 return null;
@@ -610,7 +649,7 @@ public final class ConfigLoader {
             if (t == null) {
                 return null;
             }
-            if (!CLASS_NAME.matcher(t).matches()) {
+            if (!Patterns.CLASS_NAME.matcher(t).matches()) {
                 problem(node, key, "not a Java class name: '" + t + "' (write it as com.acme.OutOfCreditsException)");
                 return null;
             }

@@ -1,18 +1,22 @@
 package dev.tollgate.agent.instrument;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.security.CodeSource;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
 
 /**
  * Puts the classes that host code must see as one copy (the bridge, {@code UsageDeniedException},
@@ -51,16 +55,21 @@ public final class BootstrapJar {
      * milliseconds of every product's startup in secure-random seeding and time-zone loading.
      */
     static Path write() throws IOException {
-        ClassLoader own = BootstrapJar.class.getClassLoader();
         StoredZip zip = new StoredZip();
-        for (String name : CLASSES) {
-            String entry = name + ".class";
-            try (InputStream in = own == null ? ClassLoader.getSystemResourceAsStream(entry)
-                    : own.getResourceAsStream(entry)) {
-                if (in == null) {
-                    throw new IOException("the agent jar has no " + entry);
+        JarFile agent = agentJar();
+        try {
+            for (String name : CLASSES) {
+                String entry = name + ".class";
+                try (InputStream in = open(agent, entry)) {
+                    if (in == null) {
+                        throw new IOException("the agent jar has no " + entry);
+                    }
+                    zip.add(entry, readAll(in));
                 }
-                zip.add(entry, readAll(in));
+            }
+        } finally {
+            if (agent != null) {
+                agent.close();
             }
         }
         byte[] bytes = zip.finish();
@@ -79,6 +88,35 @@ public final class BootstrapJar {
                 }
             }
         }
+    }
+
+    /**
+     * The agent's own jar, opened directly: the class loader has it open already, so this shares the
+     * parsed directory, and it skips the URL connection machinery that reading through
+     * {@code getResourceAsStream} starts (a dozen classes more on every product's premain). {@code null}
+     * when the agent does not run from a jar file (its classes in a folder, in tests).
+     */
+    private static JarFile agentJar() {
+        try {
+            CodeSource source = BootstrapJar.class.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol())) {
+                return null;
+            }
+            File file = new File(location.toURI());
+            return file.isFile() ? new JarFile(file, false) : null;
+        } catch (Exception e) {
+            return null; // a security manager, an odd location: read through the class loader
+        }
+    }
+
+    private static InputStream open(JarFile agent, String entry) throws IOException {
+        if (agent != null) {
+            ZipEntry e = agent.getEntry(entry);
+            return e == null ? null : agent.getInputStream(e);
+        }
+        ClassLoader own = BootstrapJar.class.getClassLoader();
+        return own == null ? ClassLoader.getSystemResourceAsStream(entry) : own.getResourceAsStream(entry);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

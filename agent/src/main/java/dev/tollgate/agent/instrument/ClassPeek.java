@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A look at raw class bytes, before Byte Buddy parses anything: could this class have a metered
- * method? Yes when its constant pool mentions {@code Ldev/tollgate/Metered;}, or when it has a
- * supertype outside the Java platform (which might declare an annotated method it overrides).
- * Classes that only extend platform types and never mention the annotation, the bulk of any
- * application, are passed over here at the cost of one scan of their constant pool.
+ * method? Yes when its constant pool mentions {@code Ldev/tollgate/Metered;}. Maybe when it has
+ * supertypes outside the Java platform: one of them might declare an annotated method that this class
+ * overrides, which {@link Ancestry} finds out from the supertypes' own bytes. Classes that only extend
+ * platform types and never mention the annotation, the bulk of any application, are passed over here
+ * at the cost of one scan of their constant pool.
  */
 final class ClassPeek {
 
@@ -16,19 +17,43 @@ final class ClassPeek {
     private ClassPeek() {
     }
 
-    /** Whether Byte Buddy should look at the class; {@code true} for anything that cannot be read here. */
-    static boolean worthALook(byte[] b) {
-        try {
-            return peek(b);
-        } catch (RuntimeException malformed) {
-            return true;
+    /** The verdict on one class file. */
+    static final class Look {
+        /** Cannot be read here: Byte Buddy must look. */
+        static final Look UNKNOWN = new Look(true, null);
+        /** Neither mentions the annotation nor has a supertype outside the platform. */
+        static final Look NOTHING = new Look(false, null);
+
+        /** Whether the constant pool mentions {@code Ldev/tollgate/Metered;} (true for {@link #UNKNOWN}). */
+        final boolean mentions;
+        /** The supertypes outside the platform (internal names), or {@code null} when there are none. */
+        final String[] supertypes;
+
+        Look(boolean mentions, String[] supertypes) {
+            this.mentions = mentions;
+            this.supertypes = supertypes;
         }
     }
 
-    private static boolean peek(byte[] b) {
-        if (b == null || b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
-            return true;
+    /** Whether Byte Buddy might need to look at the class; {@code true} for anything that cannot be read here. */
+    static boolean worthALook(byte[] b) {
+        return look(b) != Look.NOTHING;
+    }
+
+    /** What the bytes say; {@link Look#UNKNOWN} for anything that cannot be read here. */
+    static Look look(byte[] b) {
+        try {
+            return peek(b);
+        } catch (RuntimeException malformed) {
+            return Look.UNKNOWN;
         }
+    }
+
+    private static Look peek(byte[] b) {
+        if (b == null || b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
+            return Look.UNKNOWN;
+        }
+        boolean mentions = false;
         int count = u2(b, 8);
         int[] utf8 = new int[count];   // offset of each Utf8 entry's length field
         int[] classRef = new int[count]; // Utf8 index of each Class entry
@@ -39,8 +64,8 @@ final class ClassPeek {
                 case 1: // Utf8
                     utf8[i] = p + 1;
                     int len = u2(b, p + 1);
-                    if (len == METERED.length && matches(b, p + 3, METERED)) {
-                        return true;
+                    if (!mentions && len == METERED.length && matches(b, p + 3, METERED)) {
+                        mentions = true;
                     }
                     p += 3 + len;
                     break;
@@ -62,21 +87,40 @@ final class ClassPeek {
                     i++;
                     break;
                 default:
-                    return true; // unknown tag: a newer class file format; let Byte Buddy decide
+                    return Look.UNKNOWN; // unknown tag: a newer class file format; let Byte Buddy decide
             }
         }
         p += 4; // access flags, this_class
         int superIndex = u2(b, p);
-        if (superIndex != 0 && !isPlatform(b, utf8[classRef[superIndex]])) {
-            return true;
-        }
         int interfaces = u2(b, p + 2);
-        for (int i = 0; i < interfaces; i++) {
-            if (!isPlatform(b, utf8[classRef[u2(b, p + 4 + 2 * i)]])) {
-                return true;
+        String[] found = null;
+        int n = 0;
+        for (int i = -1; i < interfaces; i++) {
+            int index = i < 0 ? superIndex : u2(b, p + 4 + 2 * i);
+            if (index == 0) {
+                continue; // java/lang/Object has no superclass
+            }
+            int name = utf8[classRef[index]];
+            if (!isPlatform(b, name)) {
+                if (found == null) {
+                    found = new String[interfaces + 1];
+                }
+                String supertype = new String(b, name + 2, u2(b, name), StandardCharsets.UTF_8);
+                if (supertype.indexOf('\uFFFD') >= 0) {
+                    return Look.UNKNOWN; // modified UTF-8 that plain UTF-8 cannot read: let Byte Buddy decide
+                }
+                found[n++] = supertype;
             }
         }
-        return false;
+        if (found == null) {
+            return mentions ? new Look(true, null) : Look.NOTHING;
+        }
+        if (n < found.length) {
+            String[] exact = new String[n];
+            System.arraycopy(found, 0, exact, 0, n);
+            found = exact;
+        }
+        return new Look(mentions, found);
     }
 
     private static boolean isPlatform(byte[] b, int utf8Offset) {

@@ -24,9 +24,12 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * Installs the metering transformer: classes are pre-filtered by name (also the names retrofit rules
- * give) and by their raw bytes ({@link ClassPeek}), then Byte Buddy finds the metered methods
- * ({@link MeteredMethods}, by annotation or retrofit rule), registers
- * a {@link Site} for each and inlines {@link MeteredAdvice} with the site id bound as a constant.
+ * give), by their raw bytes ({@link ClassPeek}) and by their supertypes' raw bytes ({@link Ancestry}).
+ * A class whose metered methods are all its own annotated methods is woven with plain ASM
+ * ({@link DirectWeaver}); one that may inherit a metered method, or that a retrofit rule may reach, goes
+ * to Byte Buddy, which finds the metered methods ({@link MeteredMethods}, by annotation or rule). Either
+ * way a {@link Site} is registered for each and the advice ({@link MeteredAdvice}) is inlined with the
+ * site id bound as a constant.
  *
  * <pre>{@code
  * Installer.Installation installed = Installer.install(instrumentation, sites);
@@ -44,13 +47,15 @@ public final class Installer {
         private final Instrumentation instrumentation;
         private final ClassFileTransformer transformer;
         private final AtomicInteger errors;
+        private final AtomicInteger woven;
         private final RetrofitRules rules;
 
         Installation(Instrumentation instrumentation, ClassFileTransformer transformer, AtomicInteger errors,
-                RetrofitRules rules) {
+                AtomicInteger woven, RetrofitRules rules) {
             this.instrumentation = instrumentation;
             this.transformer = transformer;
             this.errors = errors;
+            this.woven = woven;
             this.rules = rules;
         }
 
@@ -64,10 +69,22 @@ public final class Installer {
             return errors.get();
         }
 
+        /** How many classes were woven without Byte Buddy ({@link DirectWeaver}). */
+        public int wovenDirectly() {
+            return woven.get();
+        }
+
         public void remove() {
             instrumentation.removeTransformer(transformer);
         }
     }
+
+    /**
+     * {@code -Dtollgate.instrument=bytebuddy} sends every candidate class to Byte Buddy, none to
+     * {@link DirectWeaver}: a switch for diagnosing, and for comparing the two in tests.
+     */
+    static final String INSTRUMENT_PROPERTY = "tollgate.instrument";
+    static final String BYTE_BUDDY_ONLY = "bytebuddy";
 
     /**
      * Installs the transformer for classes loaded from now on. Byte Buddy itself is built only when the
@@ -80,14 +97,15 @@ public final class Installer {
     /** As {@link #install(Instrumentation, Sites)}, metering also the methods that retrofit rules match. */
     public static Installation install(Instrumentation instrumentation, final Sites sites, final RetrofitRules rules) {
         final AtomicInteger errors = new AtomicInteger();
+        AtomicInteger woven = new AtomicInteger();
         ClassFileTransformer filtered = new Prefiltered(rules, new Lazy() {
             @Override
             ClassFileTransformer build() {
                 return builder(sites, errors, rules).makeRaw();
             }
-        });
+        }, sites, !BYTE_BUDDY_ONLY.equals(System.getProperty(INSTRUMENT_PROPERTY)), woven);
         instrumentation.addTransformer(filtered, instrumentation.isRetransformClassesSupported());
-        return new Installation(instrumentation, filtered, errors, rules);
+        return new Installation(instrumentation, filtered, errors, woven, rules);
     }
 
     /** Builds the Byte Buddy transformer once, on first use. */
@@ -135,36 +153,90 @@ public final class Installer {
                 || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/") || internalName.startsWith("dev/tollgate/agent/")
                 || (internalName.startsWith("dev/tollgate/") && internalName.indexOf('/', "dev/tollgate/".length()) < 0)
-                || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda");
+                || internalName.startsWith("net/bytebuddy/") || internalName.contains("$$Lambda")
+                || internalName.startsWith(OTEL_AGENT_PACKAGE);
     }
 
     /**
-     * The pre-filter: whether a class may have metered methods, from its loader, name and raw bytes
-     * ({@code null} bytes: unknown, so yes). A class goes on when a retrofit rule names it, or when its
-     * bytes mention {@code @Metered} or a supertype outside the platform (which covers the subtypes that
-     * '+' rules reach). Shared by the transformer and {@link LoadedClasses}, which picks the already
-     * loaded classes to retransform after an attach.
+     * The pre-filter for retransformation after an attach ({@link LoadedClasses}): whether a class may
+     * have metered methods, from its loader, name and raw bytes ({@code null} bytes: unknown, so yes). A
+     * superset of what the transformer's own gate lets through, which then decides.
      */
     static boolean mayBeMetered(ClassLoader loader, String internalName, byte[] bytes, RetrofitRules rules) {
-        return loader != null && !ignoredName(internalName)
+        return loader != null && !ignoredName(internalName) && !ignoredLoader(loader)
                 && (rules.mayMatch(internalName) || ClassPeek.worthALook(bytes));
     }
 
-    /** The cheap gate in front of Byte Buddy. */
+    /**
+     * The OpenTelemetry Java agent's own code: its bootstrap and tooling classes and the helpers it injects
+     * into application class loaders. Thousands of classes that can carry no {@code @Metered}, and that would
+     * otherwise pass the pre-filter (they extend each other) and make Byte Buddy parse them.
+     */
+    private static final String OTEL_AGENT_PACKAGE = "io/opentelemetry/javaagent/";
+
+    /**
+     * Class loaders of other agents, whose classes are the agent's own business (OpenTelemetry's
+     * {@code AgentClassLoader}, {@code ExtensionClassLoader} and its per-module loaders, which load its
+     * unrelocated copies of the SDK, Byte Buddy and others).
+     */
+    static boolean ignoredLoader(ClassLoader loader) {
+        return loader.getClass().getName().startsWith("io.opentelemetry.javaagent.");
+    }
+
+    /**
+     * The cheap gate in front of Byte Buddy: names, then the class's bytes, then its supertypes' bytes. A class
+     * whose metered methods can only be its own is woven here directly ({@link DirectWeaver}); the rest goes
+     * to Byte Buddy, which is built the first time it is needed.
+     */
     private static final class Prefiltered implements ClassFileTransformer {
         private final RetrofitRules rules;
         private final Lazy delegate;
+        private final Sites sites;
+        private final boolean direct;
+        private final AtomicInteger woven;
+        private final Ancestry ancestry = new Ancestry();
 
-        Prefiltered(RetrofitRules rules, Lazy delegate) {
+        Prefiltered(RetrofitRules rules, Lazy delegate, Sites sites, boolean direct, AtomicInteger woven) {
             this.rules = rules;
             this.delegate = delegate;
+            this.sites = sites;
+            this.direct = direct;
+            this.woven = woven;
         }
 
         @Override
         public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
                 byte[] bytes) throws IllegalClassFormatException {
-            if (!mayBeMetered(loader, name, bytes, rules)) {
+            if (loader == null || ignoredName(name) || ignoredLoader(loader)) {
                 return null;
+            }
+            ClassPeek.Look look = ClassPeek.look(bytes);
+            // Rules are matched by Byte Buddy only: a class a rule names, or any class with an application
+            // supertype when a '+' rule could reach it through that supertype.
+            boolean byRule = rules.mayMatch(name) || (rules.hasSubtypeRules() && look.supertypes != null);
+            boolean mayInherit = false;
+            if (!byRule) {
+                if (look == ClassPeek.Look.NOTHING) {
+                    return null;
+                }
+                mayInherit = look.supertypes != null && ancestry.mayInherit(loader, look.supertypes);
+                if (!look.mentions && !mayInherit) {
+                    return null;
+                }
+            }
+            if (direct && !byRule && look != ClassPeek.Look.UNKNOWN && !mayInherit) {
+                try {
+                    byte[] woven = DirectWeaver.weave(bytes, sites);
+                    if (woven == DirectWeaver.UNCHANGED) {
+                        return null;
+                    }
+                    if (woven != null) {
+                        this.woven.incrementAndGet();
+                        return woven;
+                    }
+                } catch (Throwable t) {
+                    Log.debug("weaving " + name.replace('/', '.') + " directly failed (" + t + "); Byte Buddy takes it");
+                }
             }
             try {
                 return delegate.get().transform(loader, name, redefined, domain, bytes);

@@ -25,6 +25,10 @@ import net.bytebuddy.pool.TypePool;
  * or on a method it overrides or implements in any supertype, and by retrofit rules from the config.
  * The annotation is matched by its name as a string, from the class files: no application class is
  * loaded to decide. An annotation and a rule produce the same {@link Found}.
+ *
+ * <p>{@link DirectWeaver} applies the same annotation rules, minus inheritance and retrofit rules, to
+ * classes that cannot inherit a metered method and that no rule reaches: a change here needs the same
+ * change there ({@code DirectWeaverTest} compares the two).
  */
 final class MeteredMethods {
 

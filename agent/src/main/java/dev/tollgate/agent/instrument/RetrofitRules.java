@@ -25,10 +25,16 @@ public final class RetrofitRules {
 
     private final List<Rule> rules;
     private final AtomicIntegerArray matched;
+    private final boolean subtypeRules;
 
     public RetrofitRules(List<Rule> rules) {
         this.rules = Collections.unmodifiableList(new ArrayList<>(rules));
         this.matched = new AtomicIntegerArray(Math.max(1, rules.size()));
+        boolean any = false;
+        for (Rule r : rules) {
+            any |= r.pattern().subtypes();
+        }
+        this.subtypeRules = any;
     }
 
     public List<Rule> all() {
@@ -39,9 +45,14 @@ public final class RetrofitRules {
         return rules.isEmpty();
     }
 
+    /** Whether any rule reaches subtypes ('+'), so that classes with application supertypes need a look. */
+    boolean hasSubtypeRules() {
+        return subtypeRules;
+    }
+
     /**
      * Whether a rule could match methods of the class with this internal name ({@code com/acme/Merger})
-     * by the name alone; subtypes of a '+' rule's type are let through by {@link ClassPeek} instead.
+     * by the name alone; subtypes of a '+' rule's type are let through by {@link #hasSubtypeRules()}.
      */
     boolean mayMatch(String internalName) {
         for (int i = 0; i < rules.size(); i++) {

@@ -65,6 +65,11 @@ public final class Log {
         }
     }
 
+    /** Forgets which {@code warnOnce}/{@code errorOnce} keys were reported, so they print again; for tests. */
+    public static void forgetReported() {
+        once.clear();
+    }
+
     public static boolean isDebug() {
         return threshold == Level.DEBUG;
     }

@@ -130,6 +130,16 @@ final class ForkedJvm {
         return existing("tollgate.fixtures.dir");
     }
 
+    /** The OpenTelemetry Java agent, copied from Maven Central by the build. */
+    static Path otelAgentJar() {
+        return existing("tollgate.otel.agent.jar");
+    }
+
+    /** Spring Boot's launcher classes (spring-boot-loader), copied from Maven Central by the build. */
+    static Path bootLoaderJar() {
+        return existing("tollgate.boot.loader.jar");
+    }
+
     /** Runs {@code fixtures.Scenarios} with the agent, in {@code dir}, and waits for it. */
     static Result scenarios(Jdk jdk, Path dir, String agentArgument, String... scenarios) {
         return run(jdk, dir, List.of(agentOption(agentArgument)), List.of(), "fixtures.Scenarios", scenarios);

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,11 @@ class InstrumentedMethodsTest {
     @BeforeAll
     static void installByteBuddyAgent() {
         instrumentation = ByteBuddyAgent.install();
+    }
+
+    @BeforeEach
+    void reportEverythingAgain() {
+        Log.forgetReported(); // this class and its Byte Buddy-only subclass run in one JVM
     }
 
     @AfterEach
@@ -115,6 +121,39 @@ class InstrumentedMethodsTest {
         assertThat(bodies(loader, "instance")).isEqualTo(2);
         assertThat(denied.getStackTrace()[0].getClassName()).as("the trace starts at the metered method")
                 .isEqualTo("fixtures.Paid");
+    }
+
+    @Test
+    void awkwardShapesOfBytecodeStillRunAndAreChargedOncePerOutermostCall() throws Exception {
+        ClassLoader loader = meter(credits("shapes", 8));
+        Class<?> type = loader.loadClass("fixtures.Shapes");
+        Object shapes = type.getDeclaredConstructor().newInstance();
+
+        assertThat(type.getMethod("wide", long.class, double.class, int.class, Object.class, int[].class)
+                .invoke(null, 1L, 2.5, 3, "x", new int[2])).isEqualTo(9L);
+        assertThat(type.getMethod("loopsFromTheStart", int.class).invoke(shapes, 5)).isEqualTo(0.0);
+        Method handles = type.getMethod("handlesItsOwn", String.class);
+        assertThat(handles.invoke(shapes, "12")).isEqualTo("12");
+        assertThat(handles.invoke(shapes, "x")).isEqualTo("nan");
+        Method switches = type.getMethod("switches", int.class);
+        assertThat(switches.invoke(shapes, 0)).isEqualTo(10);
+        assertThat(switches.invoke(shapes, 1000)).isEqualTo(12);
+        assertThat(call(shapes, "locked")).isNull();
+        // Recursion ending in an exception: charged once, and the way out through the exception leaves the
+        // feature's depth at zero, so the next call is charged again.
+        Method recurse = type.getMethod("recurse", int.class);
+        assertThat(catchThrowable(() -> recurse.invoke(shapes, 3))).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(bodies(loader, "recurse")).isEqualTo(4);
+
+        assertThat(call(shapes, "locked")).as("the 9th outermost call").isInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "shapes")).isEqualTo(7);
+        assertThat(installation.wovenDirectly()).as("classes woven without Byte Buddy")
+                .isEqualTo(byteBuddyOnly() ? 0 : 1);
+    }
+
+    /** Whether this run sends every class to Byte Buddy ({@link InstrumentedMethodsByteBuddyTest}). */
+    static boolean byteBuddyOnly() {
+        return Installer.BYTE_BUDDY_ONLY.equals(System.getProperty(Installer.INSTRUMENT_PROPERTY));
     }
 
     @Test

@@ -54,4 +54,33 @@ class PrefilterTest {
         assertThat(Installer.ignoredName("dev/tollgate/benchmarks/MeteredCallBenchmark$Feature")).isFalse();
         assertThat(Installer.ignoredName("com/acme/reports/ReportExporter")).isFalse();
     }
+
+    @Test
+    void theOpenTelemetryAgentsOwnClassesAndLoadersAreIgnored() {
+        assertThat(Installer.ignoredName("io/opentelemetry/javaagent/bootstrap/AgentClassLoader")).isTrue();
+        assertThat(Installer.ignoredName("io/opentelemetry/javaagent/instrumentation/jdbc/JdbcSingletons")).isTrue();
+        // The application's own use of the OpenTelemetry API is application code.
+        assertThat(Installer.ignoredName("io/opentelemetry/api/GlobalOpenTelemetry")).isFalse();
+        assertThat(Installer.ignoredLoader(PrefilterTest.class.getClassLoader())).isFalse();
+    }
+
+    @Test
+    void aSubclassIsWorthALookOnlyWhenASupertypeMentionsTheAnnotation() throws IOException {
+        ClassLoader loader = PrefilterTest.class.getClassLoader();
+        ClassPeek.Look sub = ClassPeek.look(bytesOf("fixtures.Sub"));
+        assertThat(sub.supertypes).containsExactly("fixtures/Base");
+        assertThat(new Ancestry().mayInherit(loader, sub.supertypes)).as("Base declares @Metered work()").isTrue();
+        ClassPeek.Look csv = ClassPeek.look(bytesOf("fixtures.CsvExporter"));
+        assertThat(new Ancestry().mayInherit(loader, csv.supertypes)).as("Exporter declares @Metered write()").isTrue();
+
+        // fixtures.plugin.PluginExporter implements only java.util.function.Supplier: nothing to inherit.
+        assertThat(ClassPeek.look(bytesOf("fixtures.PluginLoader"))).isSameAs(ClassPeek.Look.NOTHING);
+        // This test extends nothing of its own, but a class extending it inherits nothing metered either,
+        // and neither does one whose supertype's class file cannot be found.
+        Ancestry ancestry = new Ancestry();
+        assertThat(ancestry.mayInherit(loader, new String[] {"dev/tollgate/agent/instrument/PrefilterTest"})).isFalse();
+        assertThat(ancestry.mayInherit(loader, new String[] {"com/acme/Missing"})).isFalse();
+        // Two levels up: a class extending Sub inherits Base's metered method.
+        assertThat(ancestry.mayInherit(loader, new String[] {"fixtures/Sub"})).isTrue();
+    }
 }

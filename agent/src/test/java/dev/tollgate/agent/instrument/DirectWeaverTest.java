@@ -1,0 +1,132 @@
+package dev.tollgate.agent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * {@link DirectWeaver} chooses exactly what {@link MeteredMethods} (through Byte Buddy) chooses, for every
+ * class it takes: the same methods with the same feature, cost and origin, and the same refusals with
+ * the same words. What the woven code does is tested by {@link InstrumentedMethodsTest}, which runs on
+ * both paths.
+ */
+class DirectWeaverTest {
+
+    private final ClassLoader loader = DirectWeaverTest.class.getClassLoader();
+
+    @Test
+    void everyFixtureTheDirectPathTakesGetsTheChoiceOfMeteredMethods() throws IOException, URISyntaxException {
+        Path classes = Path.of(DirectWeaverTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> compared = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(classes.resolve("fixtures"))) {
+            files = walk.filter(f -> f.toString().endsWith(".class")).toList();
+        }
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            String internal = classes.relativize(file).toString().replace('\\', '/').replace(".class", "");
+            ClassPeek.Look look = ClassPeek.look(bytes);
+            boolean direct = look.mentions
+                    && (look.supertypes == null || !new Ancestry().mayInherit(loader, look.supertypes));
+            if (!direct) {
+                continue;
+            }
+            assertSameChoice(internal.replace('/', '.'), bytes, ClassFileLocator.ForClassLoader.of(loader));
+            compared.add(internal.replace('/', '.'));
+        }
+        assertThat(compared).contains("fixtures.Paid", "fixtures.Toolkit", "fixtures.Refusals", "fixtures.Shapes",
+                "fixtures.Base", "fixtures.Exporter", "fixtures.Nested", "fixtures.plugin.PluginExporter");
+        assertThat(compared).as("subclasses that inherit a metered method are Byte Buddy's")
+                .doesNotContain("fixtures.Sub", "fixtures.CsvExporter", "fixtures.StringSink");
+    }
+
+    @Test
+    void refusalsOfBytecodeJavacWouldNotWriteAreWordedAlike() {
+        byte[] bytes = refusals();
+        assertSameChoice("gen.Refusals", bytes, new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of("gen.Refusals", bytes), ClassFileLocator.ForClassLoader.of(loader)));
+        assertThat(DirectWeaver.choose(bytes).refused).containsExactly(
+                "@Metered on constructor gen.Refusals#<init>(int, java.lang.String[]) is refused: a constructor body "
+                        + "cannot be skipped; put it on a method",
+                "@Metered on gen.Refusals#unnamed() is refused: it names no feature",
+                "@Metered on gen.Refusals#negative(long) is refused: cost -2 is negative; use a cost of at least 1, "
+                        + "or leave it out");
+    }
+
+    @Test
+    void oldClassFilesAreLeftToByteBuddy() {
+        byte[] java6 = refusals();
+        java6[7] = 50;
+        assertThat(DirectWeaver.choose(java6)).isNull();
+    }
+
+    private static void assertSameChoice(String name, byte[] bytes, ClassFileLocator locator) {
+        DirectWeaver.Choice direct = DirectWeaver.choose(bytes);
+        assertThat(direct).as(name).isNotNull();
+        TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
+        MeteredMethods.Result reference = type.isAnnotation() ? MeteredMethods.Result.NONE : MeteredMethods.find(type);
+        List<String> expected = new ArrayList<>();
+        for (MeteredMethods.Found f : reference.metered) {
+            expected.add(MeteredMethods.signature(f.method) + " " + f.feature + " " + f.cost + " " + f.origin);
+        }
+        List<String> actual = new ArrayList<>();
+        for (DirectWeaver.Found f : direct.metered) {
+            actual.add(DirectWeaver.signature(f.method) + " " + f.feature + " " + f.cost + " " + f.origin);
+        }
+        assertThat(actual).as("metered methods of " + name).isEqualTo(expected);
+        assertThat(direct.refused).as("refusals in " + name).isEqualTo(reference.refused);
+    }
+
+    /** A class with {@code @Metered} where javac or the annotation would not allow it. */
+    private static byte[] refusals() {
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        w.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "gen/Refusals", null, "java/lang/Object", null);
+        MethodVisitor init = w.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(I[Ljava/lang/String;)V", null, null);
+        metered(init, "constructor", 0);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        method(w, "unnamed", "()V", " ", 0);
+        method(w, "negative", "(J)V", "negative", -2);
+        method(w, "fine", "()V", "fine", 3);
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    private static void method(ClassWriter w, String name, String descriptor, String feature, int cost) {
+        MethodVisitor m = w.visitMethod(Opcodes.ACC_PUBLIC, name, descriptor, null, null);
+        metered(m, feature, cost);
+        m.visitCode();
+        m.visitInsn(Opcodes.RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+    }
+
+    private static void metered(MethodVisitor m, String feature, int cost) {
+        AnnotationVisitor a = m.visitAnnotation("Ldev/tollgate/Metered;", true);
+        a.visit("value", feature);
+        if (cost != 0) {
+            a.visit("cost", cost);
+        }
+        a.visitEnd();
+    }
+}
