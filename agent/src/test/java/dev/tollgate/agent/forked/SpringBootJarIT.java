@@ -33,9 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The jar holds no Tollgate class at all: the annotations are compile-time only, and the
  * {@code UsageDeniedException} the application catches is the one the agent puts on the bootstrap
  * class path.
- *
- * <p>To do once retrofit rules are merged: a second case whose library class carries no annotation and
- * is metered by a rule in the config (same jar layout, {@code LIBRARY} without {@code @Metered}).
+ * A library class that carries no annotation at all ({@code fixtures.retrofit.Merger}) is metered by a
+ * retrofit rule in the config, from the nested jar.
  */
 class SpringBootJarIT {
 
@@ -50,6 +49,7 @@ class SpringBootJarIT {
                 plugin: 2
                 threads: 100
                 custom: 0
+                merge: 2
             features:
               static:   { mode: credits }
               instance: { mode: credits }
@@ -59,10 +59,15 @@ class SpringBootJarIT {
               threads:  { mode: credits }
               usage:    { mode: usage, bound: 2 }
               custom:   { mode: credits, exception: fixtures.OutOfCreditsException }
+              merge:    { mode: credits }
+            retrofit:
+              - method: fixtures.retrofit.Merger#merge(java.util.List)
+                feature: merge
             """;
 
     /** Fixture classes shipped as a library (a nested jar under BOOT-INF/lib); the rest are the application's. */
-    static final Set<String> LIBRARY = Set.of("fixtures/Paid.class", "fixtures/Bodies.class", "fixtures/Base.class");
+    static final Set<String> LIBRARY = Set.of("fixtures/Paid.class", "fixtures/Bodies.class", "fixtures/Base.class",
+            "fixtures/retrofit/Merger.class");
 
     static List<ForkedJvm.Jdk> jdks() {
         return ForkedJvm.jdks();
@@ -81,7 +86,7 @@ class SpringBootJarIT {
 
         ForkedJvm.Result r = ForkedJvm.java(jdk, dir, ForkedJvm.agentOption("tollgate.yml"),
                 "-Xlog:class+load=info:stderr", "-jar", app.toString(),
-                "static", "instance", "override", "iface", "usage", "plugin", "threads=100", "custom");
+                "static", "instance", "override", "iface", "usage", "plugin", "threads=100", "custom", "merge");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         // Spring Boot's class loader defined the fixtures, from the application classes and the nested jar.
@@ -93,6 +98,8 @@ class SpringBootJarIT {
             assertDeniedAfter(r, kind, 2, "CREDITS_EXHAUSTED");
         }
         assertDeniedAfter(r, "usage", 2, "CAP_REACHED");
+        // A library method without any annotation, metered by a retrofit rule alone.
+        assertDeniedAfter(r, "merge", 2, "CREDITS_EXHAUSTED");
         assertThat(r.line("plugin-inside")).isEqualTo("ran,ran,denied CREDITS_EXHAUSTED loader=null definedBy=plugin");
         assertThat(r.fields("threads")).containsEntry("calls", "800").containsEntry("returned", "100")
                 .containsEntry("bodies", "100").containsEntry("denied", "700");
