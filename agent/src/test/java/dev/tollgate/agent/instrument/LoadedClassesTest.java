@@ -2,8 +2,6 @@ package dev.tollgate.agent.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.lang.reflect.InvocationTargetException;
@@ -31,6 +29,7 @@ import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.meter.Metering;
 import dev.tollgate.agent.site.Sites;
+import fixtures.PluginLoader;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
@@ -253,34 +252,12 @@ class LoadedClassesTest {
      * Defines {@code fixtures.*} itself from the test class path (child first). Without resources it hides
      * their class files, like the loader of a generated class.
      */
-    private static final class FixtureLoader extends ClassLoader {
+    private static final class FixtureLoader extends PluginLoader {
         private final boolean resources;
 
         FixtureLoader(boolean resources) {
-            super(LoadedClassesTest.class.getClassLoader());
+            super(LoadedClassesTest.class.getClassLoader(), "fixtures.");
             this.resources = resources;
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith("fixtures.")) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        if (in == null) {
-                            throw new ClassNotFoundException(name);
-                        }
-                        byte[] bytes = in.readAllBytes();
-                        c = defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return c;
-            }
         }
 
         @Override
