@@ -115,7 +115,9 @@ class CryptolensIT {
     @MethodSource("jdks")
     void everyBackendFailureFollowsTheFeaturesPolicyAndMisconfigurationIsAlwaysDenied(ForkedJvm.Jdk jdk,
             @TempDir Path dir) {
-        List<Fault> faults = List.of(Fault.latency(Duration.ofSeconds(1)), Fault.serverError(),
+        // The read timeout leaves a cold JVM on a loaded machine ample time for ordinary replies; the latency
+        // fault is well beyond it.
+        List<Fault> faults = List.of(Fault.latency(Duration.ofSeconds(4)), Fault.serverError(),
                 Fault.tooManyRequests(), Fault.disconnect(), Fault.garbage(), Fault.withoutResult());
         // What each fault's denial says, in the order of the faults.
         List<String> details = List.of(
@@ -136,7 +138,7 @@ class CryptolensIT {
             key.dataObject("denying", 5);
             key.dataObject("allowing", 5);
             long otherKey = emulator.product(PRODUCT).key("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ").id();
-            ForkedJvm.write(dir, "tollgate.yml", config(emulator.url(), "readTimeout: 300ms", """
+            ForkedJvm.write(dir, "tollgate.yml", config(emulator.url(), "readTimeout: 1500ms", """
                     denying:  { mode: credits, onBackendFailure: deny }
                     allowing: { mode: credits, onBackendFailure: allow }
                     """));
