@@ -3,31 +3,18 @@ package dev.tollgate.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tollgate.UsageDeniedException;
-import dev.tollgate.agent.bridge.Bridge;
-import dev.tollgate.agent.config.Config;
-import dev.tollgate.agent.config.ConfigLoader;
-import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
-import dev.tollgate.agent.meter.Metering;
-import dev.tollgate.agent.site.Sites;
-import fixtures.PluginLoader;
-import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
  * The instrumentation in process: fixture classes are loaded afresh by a child-first loader after the
@@ -36,50 +23,21 @@ import net.bytebuddy.agent.ByteBuddyAgent;
  */
 class InstrumentedMethodsTest {
 
-    private static Instrumentation instrumentation;
-
     @TempDir
     Path dir;
 
-    private Installer.Installation installation;
-    private LocalLedger ledger;
-    private final List<String> logged = new ArrayList<>();
-    private final Consumer<String> listener = logged::add;
+    @RegisterExtension
+    final InProcessAgent agent = new InProcessAgent();
 
-    @BeforeAll
-    static void installByteBuddyAgent() {
-        instrumentation = ByteBuddyAgent.install();
-    }
+    private final List<String> logged = agent.logged;
 
     @BeforeEach
     void reportEverythingAgain() {
         Log.forgetReported(); // this class and its Byte Buddy-only subclass run in one JVM
     }
 
-    @AfterEach
-    void uninstall() {
-        if (installation != null) {
-            assertThat(installation.errors()).as("classes that failed to transform").isZero();
-            installation.remove();
-        }
-        Bridge.uninstall();
-        Log.unlisten(listener);
-        if (ledger != null) {
-            ledger.close();
-        }
-    }
-
     private ClassLoader meter(String yaml) {
-        Config config = new ConfigLoader(Map.of(), dir.toString()).parse(yaml, "test.yml", dir);
-        assertThat(config.problems()).isEmpty();
-        ledger = new LocalLedger(config.ledgerDir(), config.openingCredits());
-        Metering metering = new Metering(config, ledger);
-        Sites sites = new Sites();
-        sites.listen(metering);
-        Bridge.install(metering);
-        Log.listen(listener);
-        installation = Installer.install(instrumentation, sites);
-        return new PluginLoader(getClass().getClassLoader(), "fixtures.");
+        return agent.meter(yaml, dir);
     }
 
     private static String credits(String feature, int credits, String... extra) {
@@ -147,7 +105,7 @@ class InstrumentedMethodsTest {
 
         assertThat(call(shapes, "locked")).as("the 9th outermost call").isInstanceOf(UsageDeniedException.class);
         assertThat(bodies(loader, "shapes")).isEqualTo(7);
-        assertThat(installation.wovenDirectly()).as("classes woven without Byte Buddy")
+        assertThat(agent.installation().wovenDirectly()).as("classes woven without Byte Buddy")
                 .isEqualTo(byteBuddyOnly() ? 0 : 1);
     }
 

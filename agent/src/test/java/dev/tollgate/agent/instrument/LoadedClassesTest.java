@@ -9,28 +9,16 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tollgate.UsageDeniedException;
-import dev.tollgate.agent.bridge.Bridge;
-import dev.tollgate.agent.config.Config;
-import dev.tollgate.agent.config.ConfigLoader;
-import dev.tollgate.agent.ledger.LocalLedger;
-import dev.tollgate.agent.log.Log;
-import dev.tollgate.agent.meter.Metering;
-import dev.tollgate.agent.site.Sites;
 import fixtures.PluginLoader;
-import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
  * What an attach does to classes loaded before it, in process: fixture classes are loaded and called
@@ -38,47 +26,19 @@ import net.bytebuddy.agent.ByteBuddyAgent;
  */
 class LoadedClassesTest {
 
-    private static Instrumentation instrumentation;
-
     @TempDir
     Path dir;
 
-    private Sites sites;
-    private Installer.Installation installation;
-    private LocalLedger ledger;
-    private final List<String> logged = new ArrayList<>();
-    private final Consumer<String> listener = logged::add;
+    @RegisterExtension
+    final InProcessAgent agent = new InProcessAgent().allowingTransformErrors();
 
-    @BeforeAll
-    static void installByteBuddyAgent() {
-        instrumentation = ByteBuddyAgent.install();
-    }
-
-    @AfterEach
-    void uninstall() {
-        if (installation != null) {
-            installation.remove();
-        }
-        Bridge.uninstall();
-        Log.unlisten(listener);
-        if (ledger != null) {
-            ledger.close();
-        }
-    }
+    private final Instrumentation instrumentation = InProcessAgent.instrumentation();
+    private final List<String> logged = agent.logged;
 
     /** Starts metering as an attach does, but retransforms nothing yet. */
     private void meter(String credits) {
-        String yaml = "local:\n  dir: ledger\n  credits: { " + credits + " }\nfeatures:\n"
-                + "  export: { mode: credits }\n  inflight: { mode: credits }\n";
-        Config config = new ConfigLoader(Map.of(), dir.toString()).parse(yaml, "test.yml", dir);
-        assertThat(config.problems()).isEmpty();
-        ledger = new LocalLedger(config.ledgerDir(), config.openingCredits());
-        Metering metering = new Metering(config, ledger);
-        sites = new Sites();
-        sites.listen(metering);
-        Bridge.install(metering);
-        Log.listen(listener);
-        installation = Installer.install(instrumentation, sites);
+        agent.meter("local:\n  dir: ledger\n  credits: { " + credits + " }\nfeatures:\n"
+                + "  export: { mode: credits }\n  inflight: { mode: credits }\n", dir);
     }
 
     @Test
@@ -91,7 +51,7 @@ class LoadedClassesTest {
 
         meter("export: 2");
         LoadedClasses.Report report = LoadedClasses.retransform(instrumentation,
-                new Class<?>[] {paid, bodies, String.class, int[].class}, installation, sites);
+                new Class<?>[] {paid, bodies, String.class, int[].class}, agent.installation(), agent.sites());
 
         assertThat(report.toString()).startsWith("retransformed 1 of 4 loaded classes").endsWith("; 0 failed");
         assertThat(report.failed()).isZero();
@@ -100,7 +60,7 @@ class LoadedClassesTest {
         assertThat(call(paid, null, "export")).isInstanceOf(UsageDeniedException.class)
                 .hasMessage("Feature 'export' denied: no credits left (needs 1, has 0)");
         assertThat(bodies(loader, "export")).as("2 free calls before, 2 charged after").isEqualTo(4);
-        assertThat(installation.errors()).isZero();
+        assertThat(agent.installation().errors()).isZero();
     }
 
     @Test
@@ -123,7 +83,7 @@ class LoadedClassesTest {
 
         meter("inflight: 2");
         LoadedClasses.Report report = LoadedClasses.retransform(instrumentation, new Class<?>[] {type},
-                installation, sites);
+                agent.installation(), agent.sites());
         assertThat(report.failed()).isZero();
         call(type, inFlight, "release"); // hold() goes on in its old code and calls step(): charged
         holder.join(60_000);
@@ -171,7 +131,7 @@ class LoadedClassesTest {
 
         meter("export: 1, inflight: 1");
         LoadedClasses.Report report = LoadedClasses.retransform(refusing, new Class<?>[] {paid, inFlight},
-                installation, sites);
+                agent.installation(), agent.sites());
 
         assertThat(report.failed()).isEqualTo(1);
         assertThat(report.toString()).startsWith("retransformed 2 of 2 loaded classes")
@@ -202,7 +162,7 @@ class LoadedClassesTest {
         });
 
         meter("export: 0");
-        LoadedClasses.Report report = LoadedClasses.retransform(unable, new Class<?>[] {paid}, installation, sites);
+        LoadedClasses.Report report = LoadedClasses.retransform(unable, new Class<?>[] {paid}, agent.installation(), agent.sites());
 
         assertThat(report.toString()).isEqualTo("this JVM cannot retransform classes: classes loaded before the "
                 + "attach are not metered, classes loaded from now on are");
@@ -210,7 +170,7 @@ class LoadedClassesTest {
     }
 
     private static boolean candidate(Class<?> c, ClassLoader platform) {
-        return LoadedClasses.candidate(instrumentation, c, platform, RetrofitRules.NONE);
+        return LoadedClasses.candidate(InProcessAgent.instrumentation(), c, platform, RetrofitRules.NONE);
     }
 
     /** Calls a public method reflectively; returns what it threw, unwrapped, or null. */

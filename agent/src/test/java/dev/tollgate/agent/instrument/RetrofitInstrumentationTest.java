@@ -2,31 +2,17 @@ package dev.tollgate.agent.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tollgate.UsageDeniedException;
-import dev.tollgate.agent.bridge.Bridge;
-import dev.tollgate.agent.config.Config;
-import dev.tollgate.agent.config.ConfigLoader;
-import dev.tollgate.agent.ledger.LocalLedger;
-import dev.tollgate.agent.log.Log;
-import dev.tollgate.agent.meter.Metering;
 import dev.tollgate.agent.site.Site;
-import dev.tollgate.agent.site.Sites;
-import fixtures.PluginLoader;
-import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
  * Retrofit rules in process: classes that know nothing of Tollgate ({@code fixtures.retrofit.*}) are loaded
@@ -34,48 +20,16 @@ import net.bytebuddy.agent.ByteBuddyAgent;
  */
 class RetrofitInstrumentationTest {
 
-    private static Instrumentation instrumentation;
-
     @TempDir
     Path dir;
 
-    private Installer.Installation installation;
-    private LocalLedger ledger;
-    private Sites sites;
-    private RetrofitRules rules;
-    private final List<String> logged = new ArrayList<>();
-    private final Consumer<String> listener = logged::add;
+    @RegisterExtension
+    final InProcessAgent agent = new InProcessAgent();
 
-    @BeforeAll
-    static void installByteBuddyAgent() {
-        instrumentation = ByteBuddyAgent.install();
-    }
-
-    @AfterEach
-    void uninstall() {
-        if (installation != null) {
-            assertThat(installation.errors()).as("classes that failed to transform").isZero();
-            installation.remove();
-        }
-        Bridge.uninstall();
-        Log.unlisten(listener);
-        if (ledger != null) {
-            ledger.close();
-        }
-    }
+    private final List<String> logged = agent.logged;
 
     private ClassLoader meter(String yaml) {
-        Config config = new ConfigLoader(Map.of(), dir.toString()).parse(yaml, "tollgate.yml", dir);
-        assertThat(config.problems()).isEmpty();
-        ledger = new LocalLedger(config.ledgerDir(), config.openingCredits());
-        Metering metering = new Metering(config, ledger);
-        sites = new Sites();
-        sites.listen(metering);
-        Bridge.install(metering);
-        Log.listen(listener);
-        rules = new RetrofitRules(config.rules());
-        installation = Installer.install(instrumentation, sites, rules);
-        return new PluginLoader(getClass().getClassLoader(), "fixtures.");
+        return agent.meter(yaml, dir);
     }
 
     private static Object newInstance(ClassLoader loader, String name) throws Exception {
@@ -102,7 +56,7 @@ class RetrofitInstrumentationTest {
     }
 
     private List<String> siteDescriptions() {
-        return sites.all().stream().map(Site::describe).toList();
+        return agent.sites().all().stream().map(Site::describe).toList();
     }
 
     @Test
@@ -127,8 +81,8 @@ class RetrofitInstrumentationTest {
         assertThat(call(merger, "merge", new Class<?>[] {String.class, int.class}, "x", 2)).as("another overload")
                 .isNull();
         assertThat(siteDescriptions()).containsExactly("fixtures.retrofit.Merger#merge(java.util.List)");
-        assertThat(sites.all().get(0).origin()).isEqualTo("retrofit rule tollgate.yml:5");
-        assertThat(rules.unmatched()).isEmpty();
+        assertThat(agent.sites().all().get(0).origin()).isEqualTo("retrofit rule tollgate.yml:5");
+        assertThat(agent.rules().unmatched()).isEmpty();
     }
 
     @Test
@@ -176,11 +130,11 @@ class RetrofitInstrumentationTest {
         assertThat(denied).isInstanceOf(UsageDeniedException.class);
         assertThat(((UsageDeniedException) denied).getFeature()).isEqualTo("annotated");
         assertThat(call(annotated, "plain")).isNull();
-        assertThat(ledger.read("rule").value()).as("the rule's feature paid for plain() only").isEqualTo(9);
-        assertThat(sites.all()).extracting(Site::describe, Site::origin).containsExactly(
+        assertThat(agent.ledger().read("rule").value()).as("the rule's feature paid for plain() only").isEqualTo(9);
+        assertThat(agent.sites().all()).extracting(Site::describe, Site::origin).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("fixtures.retrofit.Annotated#export()", "@Metered"),
                 org.assertj.core.groups.Tuple.tuple("fixtures.retrofit.Annotated#plain()", "retrofit rule tollgate.yml:6"));
-        assertThat(rules.unmatched()).as("the shadowed rule did match").isEmpty();
+        assertThat(agent.rules().unmatched()).as("the shadowed rule did match").isEmpty();
     }
 
     @Test
@@ -201,7 +155,7 @@ class RetrofitInstrumentationTest {
         assertThat(call(merger, "merge", list, List.of("a"))).isNull();
         Throwable denied = call(merger, "merge", list, List.of("a"));
         assertThat(((UsageDeniedException) denied).getFeature()).isEqualTo("first");
-        assertThat(ledger.read("second").value()).isEqualTo(10);
+        assertThat(agent.ledger().read("second").value()).isEqualTo(10);
         assertThat(siteDescriptions()).containsOnlyOnce("fixtures.retrofit.Merger#merge(java.util.List)");
     }
 
@@ -277,7 +231,7 @@ class RetrofitInstrumentationTest {
                     feature: merge
                 """);
         newInstance(loader, "fixtures.retrofit.Merger");
-        assertThat(rules.unmatched()).extracting(r -> r.index()).containsExactly(1, 2);
+        assertThat(agent.rules().unmatched()).extracting(r -> r.index()).containsExactly(1, 2);
     }
 
     private static Throwable catchCause(ThrowingCall call) {
