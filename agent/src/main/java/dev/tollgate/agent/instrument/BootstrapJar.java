@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.CodeSource;
 import java.util.jar.JarFile;
@@ -25,8 +26,8 @@ import java.util.zip.ZipEntry;
  * same class. An application that ships the annotations jar still gets these copies, because class
  * loaders ask their parents first; one that never heard of Tollgate (a retrofit) gets them from here.
  *
- * <p>Must run before the agent itself touches any of these classes. It reads them as resources of
- * the agent jar (which does not load them) into a private temporary jar.
+ * <p>Must run before the agent itself touches any of these classes. It reads them from the agent jar
+ * (which does not load them) into a small jar of their own (see {@link #write}).
  */
 public final class BootstrapJar {
 
@@ -42,19 +43,41 @@ public final class BootstrapJar {
     private BootstrapJar() {
     }
 
-    /** Writes the jar and appends it to the bootstrap class path. */
+    /** Writes (or finds) the jar and appends it to the bootstrap class path. */
     public static void append(Instrumentation instrumentation) throws IOException {
-        Path jar = write();
+        Path jar = write(cacheDir());
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
     }
 
+    /** {@code ~/.tollgate/bootstrap}, where the jar is kept between runs; {@code null} without a home. */
+    static Path cacheDir() {
+        String home = System.getProperty("user.home");
+        return home == null || home.isEmpty() || home.equals("?") ? null : Paths.get(home, ".tollgate", "bootstrap");
+    }
+
     /**
-     * Writes the bootstrap classes into a new jar in the temporary folder. The name is new (the file is
-     * created exclusively, so nothing planted under that name is ever used) and the jar is written by
-     * hand, uncompressed: {@code Files.createTempFile} and {@code JarOutputStream} would cost tens of
-     * milliseconds of every product's startup in secure-random seeding and time-zone loading.
+     * The jar of the bootstrap classes, written by hand, uncompressed: {@code Files.createTempFile} and
+     * {@code JarOutputStream} would cost tens of milliseconds of every product's startup in secure-random
+     * seeding and time-zone loading.
+     *
+     * <p>It is kept in {@code cacheDir} under a name made of its length and checksum, and used again by
+     * later runs while its bytes are exactly these; so a product killed with -9 leaves nothing behind.
+     * When that folder cannot be used, the jar goes into the temporary folder under a new name, created
+     * exclusively (so nothing planted under that name is ever used), and is deleted when the JVM exits.
      */
-    static Path write() throws IOException {
+    static Path write(Path cacheDir) throws IOException {
+        byte[] bytes = bytes();
+        if (cacheDir != null) {
+            try {
+                return cached(cacheDir, bytes);
+            } catch (IOException | RuntimeException e) {
+                // A read-only or foreign home: fall back to a private temporary file.
+            }
+        }
+        return temporary(bytes);
+    }
+
+    private static byte[] bytes() throws IOException {
         StoredZip zip = new StoredZip();
         JarFile agent = agentJar();
         try {
@@ -72,16 +95,42 @@ public final class BootstrapJar {
                 agent.close();
             }
         }
-        byte[] bytes = zip.finish();
-        Path dir = Paths.get(System.getProperty("java.io.tmpdir"));
-        long seed = System.nanoTime() ^ ((long) System.identityHashCode(zip) << 32);
+        return zip.finish();
+    }
+
+    private static Path cached(Path dir, byte[] bytes) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        Path jar = dir.resolve("bootstrap-" + bytes.length + "-" + Long.toHexString(crc.getValue()) + ".jar");
+        if (Files.isRegularFile(jar) && Files.size(jar) == bytes.length
+                && java.util.Arrays.equals(Files.readAllBytes(jar), bytes)) {
+            return jar;
+        }
+        Files.createDirectories(dir);
+        Path partial = exclusive(dir, "bootstrap-", ".partial", bytes);
+        try {
+            // Another JVM may be writing the same bytes at the same moment: either copy will do.
+            Files.move(partial, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return jar;
+    }
+
+    private static Path temporary(byte[] bytes) throws IOException {
+        Path jar = exclusive(Paths.get(System.getProperty("java.io.tmpdir")), "tollgate-bootstrap-", ".jar", bytes);
+        jar.toFile().deleteOnExit();
+        return jar;
+    }
+
+    /** Writes {@code bytes} into a new file of {@code dir}, under a name no other file has. */
+    private static Path exclusive(Path dir, String prefix, String suffix, byte[] bytes) throws IOException {
+        long seed = System.nanoTime() ^ ((long) System.identityHashCode(bytes) << 32);
         for (int attempt = 0; ; attempt++) {
-            Path jar = dir.resolve("tollgate-bootstrap-" + Long.toHexString(seed + attempt * 0x9E3779B97F4A7C15L)
-                    + ".jar");
-            try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                jar.toFile().deleteOnExit();
+            Path file = dir.resolve(prefix + Long.toHexString(seed + attempt * 0x9E3779B97F4A7C15L) + suffix);
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 out.write(bytes);
-                return jar;
+                return file;
             } catch (FileAlreadyExistsException e) {
                 if (attempt == 20) {
                     throw e;

@@ -8,16 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The jar appended to the bootstrap class path, written by hand for startup speed, is a valid jar. */
+/** The jar appended to the bootstrap class path: written by hand for startup speed, kept between runs. */
 class BootstrapJarTest {
+
+    @TempDir
+    Path cache;
 
     @Test
     void theJarHoldsExactlyTheBridgeClassesByteForByte() throws IOException {
-        Path jar = BootstrapJar.write();
+        Path jar = BootstrapJar.write(cache);
         try (JarFile file = new JarFile(jar.toFile())) {
             List<String> names = file.stream().map(ZipEntry::getName).toList();
             assertThat(names).containsExactly(
@@ -33,18 +38,42 @@ class BootstrapJarTest {
                     assertThat(in.readAllBytes()).as(name).isEqualTo(original.readAllBytes());
                 }
             }
-        } finally {
-            Files.deleteIfExists(jar);
         }
     }
 
     @Test
-    void eachCallWritesANewFile() throws IOException {
-        Path a = BootstrapJar.write();
-        Path b = BootstrapJar.write();
+    void laterRunsUseTheSameJarSoNothingPilesUp() throws IOException {
+        Path first = BootstrapJar.write(cache);
+        Path second = BootstrapJar.write(cache);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first.getParent()).isEqualTo(cache);
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).containsExactly(first);
+        }
+    }
+
+    @Test
+    void aCachedJarWhoseBytesChangedIsWrittenAgain() throws IOException {
+        Path jar = BootstrapJar.write(cache);
+        byte[] good = Files.readAllBytes(jar);
+        byte[] tampered = good.clone();
+        tampered[tampered.length / 2] ^= 0x55;
+        Files.write(jar, tampered);
+
+        assertThat(BootstrapJar.write(cache)).isEqualTo(jar);
+        assertThat(Files.readAllBytes(jar)).isEqualTo(good);
+    }
+
+    @Test
+    void withoutAUsableCacheFolderEachRunGetsItsOwnTemporaryJar() throws IOException {
+        Path notAFolder = Files.writeString(cache.resolve("file"), "in the way");
+        Path a = BootstrapJar.write(notAFolder);
+        Path b = BootstrapJar.write(null);
         try {
             assertThat(a).isNotEqualTo(b);
             assertThat(a.getFileName().toString()).startsWith("tollgate-bootstrap-").endsWith(".jar");
+            assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
         } finally {
             Files.deleteIfExists(a);
             Files.deleteIfExists(b);
