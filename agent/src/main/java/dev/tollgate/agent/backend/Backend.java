@@ -36,6 +36,16 @@ public interface Backend extends Closeable {
     Outcome add(String counter, long units, long cap);
 
     /**
+     * Gives back a charge of {@code units} that this counter took, for a call that threw and whose feature
+     * refunds: credits come back, usage goes down (never below 0). The default does it with the two
+     * steps above, so on Cryptolens a credits refund needs the token's {@code IncrementIntValue}
+     * permission and a usage refund its {@code DecrementIntValue}.
+     */
+    default Outcome refund(String counter, long units, boolean credits) {
+        return credits ? add(counter, units, NO_CAP) : take(counter, units, 0);
+    }
+
+    /**
      * The counter's current value, for showing a balance; {@link Outcome.Status#GRANTED} when read. A counter
      * that does not exist yet reads as its starting value and is not created.
      */

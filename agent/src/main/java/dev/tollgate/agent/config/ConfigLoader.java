@@ -313,7 +313,7 @@ public final class ConfigLoader {
                 if (f == null) {
                     continue;
                 }
-                allowOnly(f, key, "mode", "cost", "bound", "exception", "onBackendFailure", "dataObject");
+                allowOnly(f, key, "mode", "cost", "bound", "exception", "onBackendFailure", "dataObject", "refund");
                 Feature.Mode mode = null;
                 if (!f.containsKey("mode")) {
                     problem(e.getValue(), key + ".mode", "missing: say credits (pay upfront) or usage (pay per use)");
@@ -340,6 +340,8 @@ public final class ConfigLoader {
                         onFailure = Feature.OnFailure.valueOf(p.toUpperCase(Locale.ROOT));
                     }
                 }
+                boolean refund = f.containsKey("refund")
+                        && "onException".equals(choice(f.get("refund"), key + ".refund", "never", "onException"));
                 String counter = name;
                 if (f.containsKey("dataObject")) {
                     String d = text(f.get("dataObject"), key + ".dataObject");
@@ -353,7 +355,7 @@ public final class ConfigLoader {
                     }
                 }
                 if (mode != null) {
-                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter,
+                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter, refund,
                             line(e.getValue()), f.containsKey("exception") ? line(f.get("exception")) : 0));
                 }
             }

@@ -11,6 +11,7 @@ package dev.tollgate.agent.config;
  *     bound: 0               # credits: lowest balance; usage: highest total (cap)
  *     exception: com.acme.OutOfCreditsException
  *     onBackendFailure: deny # deny | allow
+ *     refund: onException    # never (default) | onException
  * }</pre>
  */
 public final class Feature {
@@ -38,11 +39,12 @@ public final class Feature {
     private final String exception;
     private final OnFailure onBackendFailure;
     private final String counter;
+    private final boolean refundOnException;
     private final int line;
     private final int exceptionLine;
 
     Feature(String name, Mode mode, int cost, Long bound, String exception, OnFailure onBackendFailure,
-            String counter, int line, int exceptionLine) {
+            String counter, boolean refundOnException, int line, int exceptionLine) {
         this.name = name;
         this.mode = mode;
         this.cost = cost;
@@ -50,6 +52,7 @@ public final class Feature {
         this.exception = exception;
         this.onBackendFailure = onBackendFailure;
         this.counter = counter;
+        this.refundOnException = refundOnException;
         this.line = line;
         this.exceptionLine = exceptionLine;
     }
@@ -91,6 +94,11 @@ public final class Feature {
     /** The backend counter's name: {@code dataObject} in the config, else the feature name. */
     public String counter() {
         return counter;
+    }
+
+    /** {@code refund: onException}: a call whose method threw gets its charge back. */
+    public boolean refundsOnException() {
+        return refundOnException;
     }
 
     /** The line of {@code features.<name>} in the config file, for messages; 0 when not from a file. */

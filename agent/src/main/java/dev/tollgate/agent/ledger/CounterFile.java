@@ -111,6 +111,23 @@ final class CounterFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives back a charge of {@code units} that this counter took: credits come back (no cap), usage goes
+     * down (never below 0). For refunds of calls that threw.
+     */
+    synchronized Step giveBack(long units, Kind kind) throws IOException {
+        try (FileLock ignored = channel.lock()) {
+            Current c = current(kind);
+            long next = kind == Kind.CREDITS ? c.value + units : c.value - units;
+            boolean wrapped = kind == Kind.CREDITS ? next < c.value : next > c.value;
+            if (units < 0 || wrapped || (kind == Kind.USAGE && next < 0)) {
+                return new Step(false, c.value);
+            }
+            write(c.seq + 1, next, kind);
+            return new Step(true, next);
+        }
+    }
+
     /** The current value, of a counter of either kind. */
     synchronized long read() throws IOException {
         try (FileLock ignored = channel.lock()) {

@@ -96,6 +96,25 @@ final class FeatureMeter {
         }
     }
 
+    /** Whether a call of this feature whose method threw gets its charge back. */
+    boolean refundsOnException() {
+        return feature != null && feature.refundsOnException();
+    }
+
+    /** Gives back {@code units} charged by a call that threw; a refund that fails is reported, once. Never throws. */
+    void refund(int units) {
+        Outcome o;
+        try {
+            o = backend.refund(feature.counter(), units, feature.mode() == Feature.Mode.CREDITS);
+        } catch (Throwable t) {
+            o = Outcome.unavailable("backend failed: " + t.getClass().getName());
+        }
+        if (!o.isGranted()) {
+            Log.warnOnce("refund:" + name, "feature '" + name + "': the charge of a call that threw could not be "
+                    + "given back (" + o + "); that refund is lost");
+        }
+    }
+
     /** Credits left above the floor, or units used; empty when not known. */
     OptionalLong balance() {
         if (misconfigured != null) {

@@ -108,8 +108,13 @@ public final class Metering implements Gate, Sites.Listener {
             return;
         }
         int[] d = depth(m.feature.index);
-        if (d[m.feature.index] > 0) {
-            d[m.feature.index]--;
+        int f = m.feature.index;
+        if (d[f] > 0) {
+            d[f]--;
+            // The outermost call of the feature, the one that was charged, ended by throwing.
+            if (d[f] == 0 && thrown != null && m.feature.refundsOnException()) {
+                m.feature.refund(m.cost);
+            }
         }
     }
 

@@ -465,7 +465,7 @@ class ConfigLoaderTest {
                                 + "retrofit, denied, log"),
                 Arguments.of("features:\n  export:\n    mode: credits\n    cots: 2\n", 4, "features.export.cots",
                         "unknown key (did you mean 'cost'?); known here: mode, cost, bound, exception, "
-                                + "onBackendFailure, dataObject"),
+                                + "onBackendFailure, dataObject, refund"),
                 Arguments.of("local:\n  dirr: /var/lib/acme\n", 2, "local.dirr",
                         "unknown key (did you mean 'dir'?); known here: dir, credits"),
                 Arguments.of(CRYPTOLENS_OK + "  machinCode: host-1\n", 6, "cryptolens.machinCode",
@@ -1431,5 +1431,32 @@ class ConfigLoaderTest {
                 .isEqualTo("t.yml: cryptolens.token");
         assertThat(new Problem("t.yml", 3, "", "not valid YAML").toString()).isEqualTo("t.yml:3: not valid YAML");
         assertThat(new Problem("t.yml", 0, "", "not found").toString()).isEqualTo("t.yml: not found");
+    }
+
+    // ---- refund ----
+
+    @Test
+    void refundOnExceptionIsReadAndNeverIsTheDefault() {
+        Config config = parse("""
+                features:
+                  export: { mode: credits, refund: onException }
+                  render: { mode: usage }
+                """);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.features().get("export").refundsOnException()).isTrue();
+        assertThat(config.features().get("render").refundsOnException()).isFalse();
+    }
+
+    @Test
+    void anUnknownRefundPolicyIsRefusedWithFileLineAndKey() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    refund: always
+                """);
+
+        assertOnlyProblem(config, 4, "features.export.refund", "must be one of never, onException, got 'always'");
     }
 }

@@ -35,6 +35,7 @@ class MeteredMethodsIT {
                 plugin: 2
                 threads: 100
                 custom: 0
+                refund: 1
             features:
               static:    { mode: credits }
               instance:  { mode: credits }
@@ -52,6 +53,7 @@ class MeteredMethodsIT {
               threads:   { mode: credits }
               usage:     { mode: usage, bound: 2 }
               custom:    { mode: credits, exception: fixtures.OutOfCreditsException }
+              refund:    { mode: credits, refund: onException }
             """;
 
     static List<ForkedJvm.Jdk> jdks() {
@@ -64,7 +66,7 @@ class MeteredMethodsIT {
         ForkedJvm.write(dir, "tollgate.yml", CONFIG);
         ForkedJvm.Result r = ForkedJvm.scenarios(jdk, dir, "tollgate.yml",
                 "static", "instance", "private", "final", "costly=2", "usage", "override", "iface", "generic",
-                "typelevel", "nested", "other", "plugin", "threads=100", "custom", "ghost=1", "refusals");
+                "typelevel", "nested", "other", "plugin", "threads=100", "custom", "ghost=1", "refusals", "refund");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         for (String kind : List.of("static", "instance", "private", "final", "iface", "generic", "typelevel")) {
@@ -101,6 +103,8 @@ class MeteredMethodsIT {
         assertThat(r.agentLines()).anyMatch(l -> l.contains("names feature 'ghost', which is not under features:"));
 
         assertThat(r.line("refusals")).isEqualTo("constructor=1");
+        // One credit, and every call's method throws: each charge is given back, so no call is denied.
+        assertThat(r.line("refund")).isEqualTo("calls=3 failed=3 denied=0 bodies=3");
         assertThat(r.agentLines()).anyMatch(l -> l.contains("@Metered on native method fixtures.Refusals#nativeMethod()"
                 + " is refused"));
         assertThat(r.out()).contains("main finished");

@@ -266,6 +266,27 @@ class InstrumentedMethodsTest {
     }
 
     @Test
+    void aCallWhoseMethodThrowsGetsItsCreditBackWhenTheFeatureRefunds() throws Exception {
+        ClassLoader loader = meter(credits("refund", 1, "    refund: onException\n"));
+        Object paid = newInstance(loader, "fixtures.Paid");
+        for (int i = 0; i < 3; i++) {
+            assertThat(call(paid, "failing")).as("the body's own exception, not a denial")
+                    .isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(bodies(loader, "refund")).isEqualTo(3);
+        assertThat(agent.ledger().read("refund").value()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutRefundsACallWhoseMethodThrowsStaysCharged() throws Exception {
+        ClassLoader loader = meter(credits("refund", 1));
+        Object paid = newInstance(loader, "fixtures.Paid");
+        assertThat(call(paid, "failing")).isInstanceOf(IllegalStateException.class);
+        assertThat(call(paid, "failing")).isInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "refund")).isEqualTo(1);
+    }
+
+    @Test
     void theAnnotationsCostWinsOverTheFeaturesCost() throws Exception {
         ClassLoader loader = meter(credits("costly", 5, "    cost: 1\n"));
         Object paid = newInstance(loader, "fixtures.Paid");

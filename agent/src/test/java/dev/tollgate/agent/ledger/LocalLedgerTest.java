@@ -537,4 +537,37 @@ class LocalLedgerTest {
             assertOutcome(ledger.read("export"), Status.GRANTED, 8);
         }
     }
+
+    // ---- refunds ----
+
+    @Test
+    void aCreditsRefundGivesTheUnitsBack() {
+        try (LocalLedger ledger = ledger(5)) {
+            assertThat(ledger.take("export", 2, 0).value()).isEqualTo(3);
+            Outcome refund = ledger.refund("export", 2, true);
+            assertThat(refund.status()).isEqualTo(Outcome.Status.GRANTED);
+            assertThat(refund.value()).isEqualTo(5);
+            assertThat(ledger.read("export").value()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aUsageRefundTakesTheUnitsOffButNeverBelowZero() {
+        try (LocalLedger ledger = ledger(0)) {
+            ledger.add("render", 3, Backend.NO_CAP);
+            assertThat(ledger.refund("render", 2, false).value()).isEqualTo(1);
+            Outcome tooMuch = ledger.refund("render", 2, false);
+            assertThat(tooMuch.status()).isEqualTo(Outcome.Status.BOUND_REACHED);
+            assertThat(ledger.read("render").value()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRefundOfTheOtherKindIsRefusedAndChangesNothing() {
+        try (LocalLedger ledger = ledger(5)) {
+            ledger.take("export", 1, 0);
+            assertThat(ledger.refund("export", 1, false).status()).isEqualTo(Outcome.Status.MISCONFIGURED);
+            assertThat(ledger.read("export").value()).isEqualTo(4);
+        }
+    }
 }

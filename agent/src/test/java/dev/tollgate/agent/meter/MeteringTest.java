@@ -226,4 +226,48 @@ class MeteringTest {
         site("export", 0);
         assertThat(m.unconfiguredFeatures()).isEqualTo(List.of("ghost"));
     }
+
+    @Test
+    void aChargedCallThatThrowsGetsItsChargeBackWhenTheFeatureRefunds() {
+        Metering m = metering("features:\n  export: { mode: credits, refund: onException }\n");
+        when(backend.take("export", 2, 0)).thenReturn(Outcome.granted(8));
+        when(backend.refund("export", 2, true)).thenReturn(Outcome.granted(10));
+        Site outer = site("export", 2);
+        Site inner = sites.register("export", 2, "com.acme.Reports", "inner()", "@Metered");
+
+        assertThat(m.enter(outer.id(), Object.class)).isNull();
+        assertThat(m.enter(inner.id(), Object.class)).isNull();
+        m.exit(inner.id(), new IllegalStateException("inner failed")); // not the charged frame
+        verify(backend, never()).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
+        m.exit(outer.id(), new IllegalStateException("the body failed"));
+        verify(backend, times(1)).refund("export", 2, true);
+    }
+
+    @Test
+    void aCallThatReturnsOrAFeatureWithoutRefundsKeepsItsCharge() {
+        Metering m = metering("features:\n  export: { mode: credits, refund: onException }\n"
+                + "  render: { mode: usage }\n");
+        when(backend.take(anyString(), anyLong(), anyLong())).thenReturn(Outcome.granted(8));
+        when(backend.add(anyString(), anyLong(), anyLong())).thenReturn(Outcome.granted(1));
+        Site export = site("export", 0);
+        Site render = site("render", 0);
+
+        assertThat(m.enter(export.id(), Object.class)).isNull();
+        m.exit(export.id(), null);
+        assertThat(m.enter(render.id(), Object.class)).isNull();
+        m.exit(render.id(), new IllegalStateException("the body failed"));
+        verify(backend, never()).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
+    }
+
+    @Test
+    void aRefundTheBackendRefusesIsReportedAndNeverThrown() {
+        Metering m = metering("features:\n  render: { mode: usage, refund: onException }\n");
+        when(backend.add("render", 1, Backend.NO_CAP)).thenReturn(Outcome.granted(1));
+        when(backend.refund("render", 1, false)).thenThrow(new IllegalStateException("bug"));
+        Site s = site("render", 0);
+
+        assertThat(m.enter(s.id(), Object.class)).isNull();
+        m.exit(s.id(), new RuntimeException("the body failed"));
+        verify(backend).refund("render", 1, false);
+    }
 }
