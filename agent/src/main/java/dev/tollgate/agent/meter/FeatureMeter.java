@@ -52,7 +52,13 @@ final class FeatureMeter {
         return feature == null ? 1 : feature.cost();
     }
 
-    /** Charges {@code units}: {@code null} to go ahead, else why not. Never throws. */
+    /** The answer to {@link #charge} when the call may go ahead without having been charged. */
+    static final Denial UNCHARGED = new Denial(null, 0, -1, "allowed uncharged");
+
+    /**
+     * Charges {@code units}: {@code null} to go ahead, {@link #UNCHARGED} to go ahead without a charge
+     * (the backend failed and the policy allows), else why not. Never throws.
+     */
     Denial charge(int units) {
         if (misconfigured != null) {
             return new Denial(Reason.MISCONFIGURED, units, -1, misconfigured);
@@ -88,7 +94,7 @@ final class FeatureMeter {
                 if (feature.onBackendFailure() == Feature.OnFailure.ALLOW) {
                     Log.warnOnce("allow:" + name, "feature '" + name + "': " + backend.describe() + " is unavailable ("
                             + o.detail() + "); calls run uncharged by onBackendFailure: allow");
-                    return null;
+                    return UNCHARGED;
                 }
                 Log.warnOnce("deny:" + name, "feature '" + name + "': " + backend.describe() + " is unavailable ("
                         + o.detail() + "); calls are denied by onBackendFailure: deny");

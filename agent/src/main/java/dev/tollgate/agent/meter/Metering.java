@@ -36,6 +36,11 @@ public final class Metering implements Gate, Sites.Listener {
     private final String broken;
     private final Map<String, FeatureMeter> features = new HashMap<>();
     private volatile SiteMeter[] bySite = new SiteMeter[16];
+    /**
+     * A flag in a feature's per-thread depth: the outermost call runs without a charge (backend down,
+     * {@code onBackendFailure: allow}), so it has nothing to refund.
+     */
+    private static final int UNCHARGED = 1 << 30;
     private final ThreadLocal<int[]> depth = new ThreadLocal<int[]>() {
         @Override
         protected int[] initialValue() {
@@ -98,6 +103,10 @@ public final class Metering implements Gate, Sites.Listener {
             d[f] = 1;
             return null;
         }
+        if (denial == FeatureMeter.UNCHARGED) {
+            d[f] = 1 | UNCHARGED; // runs, but there is nothing to give back if it throws
+            return null;
+        }
         return m.denial(denial, host);
     }
 
@@ -111,8 +120,10 @@ public final class Metering implements Gate, Sites.Listener {
         int f = m.feature.index;
         if (d[f] > 0) {
             d[f]--;
-            // The outermost call of the feature, the one that was charged, ended by throwing.
-            if (d[f] == 0 && thrown != null && m.feature.refundsOnException()) {
+            if (d[f] == UNCHARGED) {
+                d[f] = 0; // the outermost call ended; it was not charged
+            } else if (d[f] == 0 && thrown != null && m.feature.refundsOnException()) {
+                // The outermost call of the feature, the one that was charged, ended by throwing.
                 m.feature.refund(m.cost);
             }
         }

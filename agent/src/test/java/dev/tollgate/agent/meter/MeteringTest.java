@@ -270,4 +270,26 @@ class MeteringTest {
         m.exit(s.id(), new RuntimeException("the body failed"));
         verify(backend).refund("render", 1, false);
     }
+
+    @Test
+    void aCallAllowedUnchargedWhileTheBackendIsDownHasNothingToRefund() {
+        Metering m = metering("features:\n  export: { mode: credits, onBackendFailure: allow, refund: onException }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.unavailable("down"), Outcome.granted(4));
+        when(backend.describe()).thenReturn("test backend");
+        when(backend.refund("export", 1, true)).thenReturn(Outcome.granted(5));
+        Site outer = site("export", 0);
+        Site inner = sites.register("export", 0, "com.acme.Reports", "inner()", "@Metered");
+
+        assertThat(m.enter(outer.id(), Object.class)).isNull();   // allowed, uncharged
+        assertThat(m.enter(inner.id(), Object.class)).isNull();   // nested: not charged either
+        m.exit(inner.id(), new IllegalStateException("failed"));
+        m.exit(outer.id(), new IllegalStateException("failed"));
+        verify(backend, never()).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
+
+        // The next outermost call is charged (the flag did not stick) and refunded when it throws.
+        assertThat(m.enter(outer.id(), Object.class)).isNull();
+        m.exit(outer.id(), new IllegalStateException("failed"));
+        verify(backend, times(2)).take("export", 1, 0);
+        verify(backend).refund("export", 1, true);
+    }
 }
