@@ -47,7 +47,7 @@ public interface Backend extends Closeable {
 
     /**
      * The counter's current value, for showing a balance; {@link Outcome.Status#GRANTED} when read. A counter
-     * that does not exist yet reads as its starting value and is not created.
+     * that does not exist yet reads as its starting value.
      */
     Outcome read(String counter);
 

@@ -51,12 +51,8 @@ public final class LocalLedger implements Backend {
 
     @Override
     public Outcome refund(String counter, long units, boolean credits) {
-        try {
-            CounterFile.Step s = file(counter).giveBack(units, credits ? CounterFile.Kind.CREDITS : CounterFile.Kind.USAGE);
-            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
-        } catch (IOException | RuntimeException e) {
-            return failure(counter, e);
-        }
+        CounterFile.Kind kind = credits ? CounterFile.Kind.CREDITS : CounterFile.Kind.USAGE;
+        return step(counter, f -> stepped(f.giveBack(units, kind)));
     }
 
     @Override
