@@ -87,28 +87,12 @@ final class CounterFile implements AutoCloseable {
 
     /** Subtracts {@code units} unless the value would fall below {@code floor}. */
     synchronized Step take(long units, long floor) throws IOException {
-        try (FileLock ignored = channel.lock()) {
-            Current c = current(Kind.CREDITS);
-            long next = c.value - units;
-            if (units < 0 || next > c.value || next < floor) {
-                return new Step(false, c.value);
-            }
-            write(c.seq + 1, next, Kind.CREDITS);
-            return new Step(true, next);
-        }
+        return move(Kind.CREDITS, units, false, floor, Long.MAX_VALUE);
     }
 
     /** Adds {@code units} unless the value would rise above {@code cap}. */
     synchronized Step add(long units, long cap) throws IOException {
-        try (FileLock ignored = channel.lock()) {
-            Current c = current(Kind.USAGE);
-            long next = c.value + units;
-            if (units < 0 || next < c.value || next > cap) {
-                return new Step(false, c.value);
-            }
-            write(c.seq + 1, next, Kind.USAGE);
-            return new Step(true, next);
-        }
+        return move(Kind.USAGE, units, true, Long.MIN_VALUE, cap);
     }
 
     /**
@@ -116,11 +100,20 @@ final class CounterFile implements AutoCloseable {
      * down (never below 0). For refunds of calls that threw.
      */
     synchronized Step giveBack(long units, Kind kind) throws IOException {
+        return kind == Kind.CREDITS ? move(kind, units, true, Long.MIN_VALUE, Long.MAX_VALUE)
+                : move(kind, units, false, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * The one locked step: moves the counter {@code units} up or down, unless {@code units} is negative, the
+     * value would wrap, or it would leave {@code [low, high]} (inclusive); then nothing changes.
+     */
+    private Step move(Kind kind, long units, boolean up, long low, long high) throws IOException {
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
-            long next = kind == Kind.CREDITS ? c.value + units : c.value - units;
-            boolean wrapped = kind == Kind.CREDITS ? next < c.value : next > c.value;
-            if (units < 0 || wrapped || (kind == Kind.USAGE && next < 0)) {
+            long next = up ? c.value + units : c.value - units;
+            boolean wrapped = up ? next < c.value : next > c.value;
+            if (units < 0 || wrapped || next < low || next > high) {
                 return new Step(false, c.value);
             }
             write(c.seq + 1, next, kind);
