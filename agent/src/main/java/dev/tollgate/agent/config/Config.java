@@ -27,11 +27,13 @@ public final class Config {
     private final int deniedExceptionLine;
     private final String logLevel;
     private final List<Rule> rules;
+    private final JournalSettings journal;
     private final List<Problem> problems;
 
     Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
             Cryptolens cryptolens, Map<String, Feature> features, String deniedException,
-            int deniedExceptionLine, String logLevel, List<Rule> rules, List<Problem> problems) {
+            int deniedExceptionLine, String logLevel, List<Rule> rules, JournalSettings journal,
+            List<Problem> problems) {
         this.source = source;
         this.backend = backend;
         this.ledgerDir = ledgerDir;
@@ -42,6 +44,7 @@ public final class Config {
         this.deniedExceptionLine = deniedExceptionLine;
         this.logLevel = logLevel;
         this.rules = Collections.unmodifiableList(rules);
+        this.journal = journal;
         this.problems = Collections.unmodifiableList(problems);
     }
 
@@ -103,7 +106,7 @@ public final class Config {
         List<Problem> all = new java.util.ArrayList<>(problems);
         all.addAll(more);
         return new Config(source, backend, ledgerDir, openingCredits, cryptolens, features, deniedException,
-                deniedExceptionLine, logLevel, rules, all);
+                deniedExceptionLine, logLevel, rules, journal, all);
     }
 
     /**
@@ -113,6 +116,11 @@ public final class Config {
      */
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** {@code journal:}; never {@code null}. */
+    public JournalSettings journal() {
+        return journal;
     }
 
     /** {@code log.level}, or {@code null}. */

@@ -213,7 +213,8 @@ public final class ConfigLoader {
 
         Config empty() {
             return new Config(source, Config.BackendKind.LOCAL, defaultLedgerDir(), new LinkedHashMap<String, Long>(),
-                    null, new LinkedHashMap<String, Feature>(), null, 0, null, new ArrayList<Rule>(), problems);
+                    null, new LinkedHashMap<String, Feature>(), null, 0, null, new ArrayList<Rule>(),
+                    JournalSettings.defaults(), problems);
         }
 
         Config config(Node root) {
@@ -288,7 +289,7 @@ public final class ConfigLoader {
                 }
             }
             return new Config(source, backend, ledgerDir, credits, cryptolens, features, deniedException, deniedLine,
-                    logLevel, rules, problems);
+                    logLevel, rules, JournalSettings.defaults(), problems);
         }
 
         private Map<String, Feature> features(Node node) {
@@ -355,7 +356,7 @@ public final class ConfigLoader {
                     }
                 }
                 if (mode != null) {
-                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter, refund,
+                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter, refund, Sync.STRICT,
                             line(e.getValue()), f.containsKey("exception") ? line(f.get("exception")) : 0));
                 }
             }

@@ -10,8 +10,9 @@ package dev.tollgate.agent.config;
  *     cost: 1                # units per call unless the annotation or rule gives one
  *     bound: 0               # credits: lowest balance; usage: highest total (cap)
  *     exception: com.acme.OutOfCreditsException
- *     onBackendFailure: deny # deny | allow
+ *     onBackendFailure: deny # deny | allow | grace
  *     refund: onException    # never (default) | onException
+ *     sync: leased           # strict | leased | batched; see Sync
  * }</pre>
  */
 public final class Feature {
@@ -29,7 +30,12 @@ public final class Feature {
         /** Deny the call (the default): never free usage. */
         DENY,
         /** Run the call uncharged and say so once; the usage is lost to billing. */
-        ALLOW
+        ALLOW,
+        /**
+         * Serve the call from the journal, within the feature's grace limits ({@link Sync#graceUnits()},
+         * {@link Sync#graceMillis()}), and send it to the backend when it is back; beyond them, deny as offline.
+         */
+        GRACE
     }
 
     private final String name;
@@ -40,11 +46,13 @@ public final class Feature {
     private final OnFailure onBackendFailure;
     private final String counter;
     private final boolean refundOnException;
+    private final Sync sync;
     private final int line;
     private final int exceptionLine;
 
-    Feature(String name, Mode mode, int cost, Long bound, String exception, OnFailure onBackendFailure,
-            String counter, boolean refundOnException, int line, int exceptionLine) {
+    /** A feature built in code (tests, tools); the loader checks what a config file says. */
+    public Feature(String name, Mode mode, int cost, Long bound, String exception, OnFailure onBackendFailure,
+            String counter, boolean refundOnException, Sync sync, int line, int exceptionLine) {
         this.name = name;
         this.mode = mode;
         this.cost = cost;
@@ -53,6 +61,7 @@ public final class Feature {
         this.onBackendFailure = onBackendFailure;
         this.counter = counter;
         this.refundOnException = refundOnException;
+        this.sync = sync;
         this.line = line;
         this.exceptionLine = exceptionLine;
     }
@@ -99,6 +108,11 @@ public final class Feature {
     /** {@code refund: onException}: a call whose method threw gets its charge back. */
     public boolean refundsOnException() {
         return refundOnException;
+    }
+
+    /** {@code sync} and the keys that tune it; never {@code null}. */
+    public Sync sync() {
+        return sync;
     }
 
     /** The line of {@code features.<name>} in the config file, for messages; 0 when not from a file. */
