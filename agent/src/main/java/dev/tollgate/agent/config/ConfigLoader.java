@@ -225,7 +225,7 @@ public final class ConfigLoader {
             if (top == null) {
                 return empty();
             }
-            allowOnly(top, "", "backend", "local", "cryptolens", "features", "retrofit", "denied", "log");
+            allowOnly(top, "", "backend", "local", "cryptolens", "features", "retrofit", "denied", "log", "journal");
 
             Config.BackendKind backend = Config.BackendKind.LOCAL;
             if (top.containsKey("backend")) {
@@ -235,7 +235,7 @@ public final class ConfigLoader {
                 }
             }
 
-            Map<String, Feature> features = features(top.get("features"));
+            Map<String, Feature> features = features(top.get("features"), backend);
             List<Rule> rules = top.containsKey("retrofit") ? retrofit(top.get("retrofit"), features)
                     : new ArrayList<Rule>();
 
@@ -247,8 +247,9 @@ public final class ConfigLoader {
                     allowOnly(local, "local", "dir", "credits");
                     if (local.containsKey("dir")) {
                         String dir = text(local.get("dir"), "local.dir");
-                        if (dir != null) {
-                            ledgerDir = path(dir, local.get("dir"), "local.dir");
+                        Path p = dir == null ? null : path(dir, local.get("dir"), "local.dir");
+                        if (p != null) {
+                            ledgerDir = p;
                         }
                     }
                     if (local.containsKey("credits")) {
@@ -288,11 +289,49 @@ public final class ConfigLoader {
                     }
                 }
             }
+            JournalSettings journal = top.containsKey("journal") ? journal(top.get("journal"))
+                    : JournalSettings.defaults();
             return new Config(source, backend, ledgerDir, credits, cryptolens, features, deniedException, deniedLine,
-                    logLevel, rules, JournalSettings.defaults(), problems);
+                    logLevel, rules, journal, problems);
         }
 
-        private Map<String, Feature> features(Node node) {
+        /** {@code journal:}; every key has a default, and {@code dir} resolves like {@code local.dir}. */
+        private JournalSettings journal(Node node) {
+            JournalSettings defaults = JournalSettings.defaults();
+            Map<String, Node> j = mapping(node, "journal");
+            if (j == null) {
+                return defaults;
+            }
+            allowOnly(j, "journal", "dir", "fsync", "fsyncEvery");
+            Path dir = defaults.dir();
+            if (j.containsKey("dir")) {
+                String d = text(j.get("dir"), "journal.dir");
+                dir = d == null ? null : path(d, j.get("dir"), "journal.dir");
+            }
+            JournalSettings.Fsync fsync = defaults.fsync();
+            boolean fsyncKnown = true;
+            if (j.containsKey("fsync")) {
+                String f = choice(j.get("fsync"), "journal.fsync", "never", "interval", "always");
+                fsyncKnown = f != null;
+                if (f != null) {
+                    fsync = JournalSettings.Fsync.valueOf(f.toUpperCase(Locale.ROOT));
+                }
+            }
+            long every = defaults.fsyncEveryMillis();
+            if (j.containsKey("fsyncEvery")) {
+                Long ms = duration(j.get("fsyncEvery"), "journal.fsyncEvery");
+                if (ms != null) {
+                    every = ms;
+                    if (fsyncKnown && fsync != JournalSettings.Fsync.INTERVAL) {
+                        problem(j.get("fsyncEvery"), "journal.fsyncEvery", "applies only with fsync: interval; "
+                                + "fsync here is " + fsync.name().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            return new JournalSettings(dir, fsync, every);
+        }
+
+        private Map<String, Feature> features(Node node, Config.BackendKind backend) {
             Map<String, Feature> features = new LinkedHashMap<>();
             if (node == null) {
                 return features;
@@ -314,7 +353,8 @@ public final class ConfigLoader {
                 if (f == null) {
                     continue;
                 }
-                allowOnly(f, key, "mode", "cost", "bound", "exception", "onBackendFailure", "dataObject", "refund");
+                allowOnly(f, key, "mode", "cost", "bound", "exception", "onBackendFailure", "dataObject", "refund",
+                        "sync", "block", "flushEvery", "flushUnits", "grace");
                 Feature.Mode mode = null;
                 if (!f.containsKey("mode")) {
                     problem(e.getValue(), key + ".mode", "missing: say credits (pay upfront) or usage (pay per use)");
@@ -335,12 +375,15 @@ public final class ConfigLoader {
                         ? whole(f.get("bound"), key + ".bound", Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
                 String exception = f.containsKey("exception") ? className(f.get("exception"), key + ".exception") : null;
                 Feature.OnFailure onFailure = Feature.OnFailure.DENY;
+                boolean onFailureKnown = true;
                 if (f.containsKey("onBackendFailure")) {
-                    String p = choice(f.get("onBackendFailure"), key + ".onBackendFailure", "deny", "allow");
+                    String p = choice(f.get("onBackendFailure"), key + ".onBackendFailure", "deny", "allow", "grace");
+                    onFailureKnown = p != null;
                     if (p != null) {
                         onFailure = Feature.OnFailure.valueOf(p.toUpperCase(Locale.ROOT));
                     }
                 }
+                Sync sync = sync(f, key, backend, mode, onFailure, onFailureKnown);
                 boolean refund = f.containsKey("refund")
                         && "onException".equals(choice(f.get("refund"), key + ".refund", "never", "onException"));
                 String counter = name;
@@ -356,11 +399,112 @@ public final class ConfigLoader {
                     }
                 }
                 if (mode != null) {
-                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter, refund, Sync.STRICT,
+                    features.put(name, new Feature(name, mode, cost, bound, exception, onFailure, counter, refund, sync,
                             line(e.getValue()), f.containsKey("exception") ? line(f.get("exception")) : 0));
                 }
             }
             return features;
+        }
+
+        /**
+         * {@code sync} and the keys that tune it, checked against the mode, the failure policy and each other.
+         * Without {@code sync} the default depends on the backend and the mode (see {@link #defaultSync}); with
+         * a mode or a {@code sync} that could not be read, the checks that need them are skipped, the problem
+         * being reported already.
+         */
+        private Sync sync(Map<String, Node> f, String key, Config.BackendKind backend, Feature.Mode mode,
+                Feature.OnFailure onFailure, boolean onFailureKnown) {
+            Sync.Strategy strategy = null;
+            String said = null; // how the strategy came about, for messages
+            if (f.containsKey("sync")) {
+                String s = choice(f.get("sync"), key + ".sync", "strict", "leased", "batched");
+                if (s != null) {
+                    strategy = Sync.Strategy.valueOf(s.toUpperCase(Locale.ROOT));
+                    said = s;
+                }
+            } else if (mode != null) {
+                strategy = defaultSync(backend, mode);
+                said = strategy.name().toLowerCase(Locale.ROOT) + " (the default for a "
+                        + mode.name().toLowerCase(Locale.ROOT) + " feature on the "
+                        + backend.name().toLowerCase(Locale.ROOT) + " backend)";
+            }
+            if (f.containsKey("sync") && strategy != null && mode != null) {
+                if (strategy == Sync.Strategy.LEASED && mode == Feature.Mode.USAGE) {
+                    problem(f.get("sync"), key + ".sync", "leased is for credits features; a usage feature is "
+                            + "batched or strict");
+                } else if (strategy == Sync.Strategy.BATCHED && mode == Feature.Mode.CREDITS) {
+                    problem(f.get("sync"), key + ".sync", "batched is for usage features; a credits feature is "
+                            + "leased or strict");
+                }
+            }
+
+            int block = Sync.DEFAULT_BLOCK;
+            if (f.containsKey("block")) {
+                Long b = whole(f.get("block"), key + ".block", 1, 1_000_000);
+                if (b != null) {
+                    block = b.intValue();
+                    if (strategy == Sync.Strategy.STRICT) {
+                        problem(f.get("block"), key + ".block", "is used only by sync: leased or batched; "
+                                + "sync here is " + said);
+                    }
+                }
+            }
+            long flushEvery = Sync.DEFAULT_FLUSH_EVERY_MILLIS;
+            if (f.containsKey("flushEvery")) {
+                Long ms = duration(f.get("flushEvery"), key + ".flushEvery");
+                if (ms != null) {
+                    flushEvery = ms;
+                    onlyBatched(f.get("flushEvery"), key + ".flushEvery", strategy, said);
+                }
+            }
+            long flushUnits = Sync.DEFAULT_FLUSH_UNITS;
+            if (f.containsKey("flushUnits")) {
+                Long u = whole(f.get("flushUnits"), key + ".flushUnits", 1, Integer.MAX_VALUE);
+                if (u != null) {
+                    flushUnits = u;
+                    onlyBatched(f.get("flushUnits"), key + ".flushUnits", strategy, said);
+                }
+            }
+
+            long graceUnits = 0;
+            long graceMillis = 0;
+            if (onFailure == Feature.OnFailure.GRACE) {
+                if (strategy == Sync.Strategy.STRICT) {
+                    problem(f.get("onBackendFailure"), key + ".onBackendFailure", "grace needs sync: leased or "
+                            + "batched (strict has no journal to serve from); sync here is " + said);
+                }
+                if (!f.containsKey("grace")) {
+                    problem(f.get("onBackendFailure"), key + ".grace", "missing: onBackendFailure is grace, so say "
+                            + "how much or how long, e.g. grace: { units: 500, time: 24h }");
+                } else {
+                    Map<String, Node> g = mapping(f.get("grace"), key + ".grace");
+                    if (g != null) {
+                        allowOnly(g, key + ".grace", "units", "time");
+                        if (g.containsKey("units")) {
+                            Long u = whole(g.get("units"), key + ".grace.units", 1, Integer.MAX_VALUE);
+                            graceUnits = u == null ? 0 : u;
+                        }
+                        if (g.containsKey("time")) {
+                            Long ms = duration(g.get("time"), key + ".grace.time");
+                            graceMillis = ms == null ? 0 : ms;
+                        }
+                        if (!g.containsKey("units") && !g.containsKey("time")) {
+                            problem(f.get("grace"), key + ".grace", "needs units, time or both, e.g. "
+                                    + "grace: { units: 500, time: 24h }");
+                        }
+                    }
+                }
+            } else if (f.containsKey("grace") && onFailureKnown) {
+                problem(f.get("grace"), key + ".grace", "grace applies only with onBackendFailure: grace");
+            }
+            return new Sync(strategy == null ? Sync.Strategy.STRICT : strategy, block, flushEvery, flushUnits,
+                    graceUnits, graceMillis);
+        }
+
+        private void onlyBatched(Node node, String key, Sync.Strategy strategy, String said) {
+            if (strategy == Sync.Strategy.STRICT || strategy == Sync.Strategy.LEASED) {
+                problem(node, key, "is used only by sync: batched; sync here is " + said);
+            }
         }
 
         /** {@code retrofit:}, a list of rules; see {@link MethodPattern} for the pattern language. */
@@ -614,6 +758,42 @@ public final class ConfigLoader {
             return null;
         }
 
+        /**
+         * A duration of the new keys: a whole number and a unit, {@code ms}, {@code s}, {@code m}, {@code h} or
+         * {@code d}, more than zero. A bare number is refused rather than guessed at (seconds? milliseconds?).
+         * Without a regular expression, which a plain config would otherwise compile on the premain path.
+         */
+        Long duration(Node node, String key) {
+            String t = text(node, key);
+            if (t == null) {
+                return null;
+            }
+            int digits = 0;
+            while (digits < t.length() && t.charAt(digits) >= '0' && t.charAt(digits) <= '9') {
+                digits++;
+            }
+            String unit = t.substring(digits).trim();
+            long perUnit = unit.equals("ms") ? 1 : unit.equals("s") ? 1_000 : unit.equals("m") ? 60_000
+                    : unit.equals("h") ? 3_600_000 : unit.equals("d") ? 86_400_000 : 0;
+            if (digits == 0 || perUnit == 0) {
+                problem(node, key, (digits == t.length() ? "needs a unit: say 5s or 500ms"
+                        : "must be a duration such as 500ms, 5s, 10m, 24h or 2d") + ", got '" + t + "'");
+                return null;
+            }
+            long ms;
+            try {
+                ms = Math.multiplyExact(Long.parseLong(t.substring(0, digits)), perUnit);
+            } catch (ArithmeticException | NumberFormatException tooLong) {
+                problem(node, key, "is too long, got '" + t + "'");
+                return null;
+            }
+            if (ms == 0) {
+                problem(node, key, "must be more than 0, got '" + t + "'");
+                return null;
+            }
+            return ms;
+        }
+
         Long millis(Node node, String key) {
             String t = text(node, key);
             if (t == null) {
@@ -666,8 +846,19 @@ public final class ConfigLoader {
                 return base.resolve(expanded).normalize();
             } catch (InvalidPathException e) {
                 problem(node, key, "not a valid path: " + e.getMessage());
-                return defaultLedgerDir();
+                return null;
             }
+        }
+
+        /**
+         * {@code sync} when the config does not say: on the embedded ledger the journaled strategy of the mode,
+         * {@code leased} for credits and {@code batched} for usage; on {@code cryptolens} {@code strict}.
+         */
+        Sync.Strategy defaultSync(Config.BackendKind backend, Feature.Mode mode) {
+            if (backend == Config.BackendKind.CRYPTOLENS) {
+                return Sync.Strategy.STRICT;
+            }
+            return mode == Feature.Mode.CREDITS ? Sync.Strategy.LEASED : Sync.Strategy.BATCHED;
         }
 
         Path defaultLedgerDir() {

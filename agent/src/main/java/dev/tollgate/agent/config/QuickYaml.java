@@ -55,7 +55,8 @@ final class QuickYaml {
      * character (bool: {@code yYnNtTfFoO}; int, float: signs and digits, float also '.'; merge: '<'; null:
      * {@code ~nN} and the empty value; timestamp: digits) and a value none of them matches is a str.
      * Words are told exactly; of the values that start like a number only whole numbers and durations
-     * ({@code 500ms}, {@code 5s}) are, and the rest is declined.
+     * ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h}, {@code 2d}) and relative paths ({@code ./journal},
+     * {@code ../ledger}) are, and the rest is declined.
      */
     static Tag tag(String v) {
         if (v.isEmpty()) {
@@ -74,7 +75,12 @@ final class QuickYaml {
                 return isBool(v) ? Tag.BOOL : Tag.STR;
             case '<':
                 return v.equals("<<") ? Tag.MERGE : Tag.STR;
-            case '-': case '+': case '.':
+            case '.':
+                if (v.equals(".") || v.startsWith("./") || v.startsWith("..")) {
+                    return Tag.STR; // a relative path: every float after '.' has a digit, '_', inf or nan
+                }
+                throw Declined.INSTANCE;
+            case '-': case '+':
             case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
                 int i = c == '-' || c == '+' ? 1 : 0;
                 int digits = i;
@@ -84,12 +90,21 @@ final class QuickYaml {
                 if (digits > i && digits == v.length() && (v.charAt(i) != '0' || digits == i + 1)) {
                     return Tag.INT; // [-+]?(0|[1-9][0-9]*)
                 }
-                if (i == 0 && digits > 0 && (v.substring(digits).equals("ms") || v.substring(digits).equals("s"))) {
+                if (i == 0 && digits > 0 && isDurationUnit(v.substring(digits))) {
                     return Tag.STR; // a duration: no int, float or timestamp looks like that
                 }
                 throw Declined.INSTANCE;
             default:
                 return Tag.STR;
+        }
+    }
+
+    private static boolean isDurationUnit(String unit) {
+        switch (unit) {
+            case "ms": case "s": case "m": case "h": case "d":
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -462,10 +462,10 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("featurs:\n  export:\n    mode: credits\n", 1, "featurs",
                         "unknown key (did you mean 'features'?); known here: backend, local, cryptolens, features, "
-                                + "retrofit, denied, log"),
+                                + "retrofit, denied, log, journal"),
                 Arguments.of("features:\n  export:\n    mode: credits\n    cots: 2\n", 4, "features.export.cots",
                         "unknown key (did you mean 'cost'?); known here: mode, cost, bound, exception, "
-                                + "onBackendFailure, dataObject, refund"),
+                                + "onBackendFailure, dataObject, refund, sync, block, flushEvery, flushUnits, grace"),
                 Arguments.of("local:\n  dirr: /var/lib/acme\n", 2, "local.dirr",
                         "unknown key (did you mean 'dir'?); known here: dir, credits"),
                 Arguments.of(CRYPTOLENS_OK + "  machinCode: host-1\n", 6, "cryptolens.machinCode",
@@ -488,7 +488,7 @@ class ConfigLoaderTest {
         Config config = parse("colour: red\n");
 
         assertOnlyProblem(config, 1, "colour",
-                "unknown key; known here: backend, local, cryptolens, features, retrofit, denied, log");
+                "unknown key; known here: backend, local, cryptolens, features, retrofit, denied, log, journal");
     }
 
     @Test
@@ -717,7 +717,7 @@ class ConfigLoaderTest {
                     onBackendFailure: retry
                 """);
 
-        assertOnlyProblem(config, 4, "features.export.onBackendFailure", "must be one of deny, allow, got 'retry'");
+        assertOnlyProblem(config, 4, "features.export.onBackendFailure", "must be one of deny, allow, grace, got 'retry'");
     }
 
     @Test
@@ -1458,5 +1458,439 @@ class ConfigLoaderTest {
                 """);
 
         assertOnlyProblem(config, 4, "features.export.refund", "must be one of never, onException, got 'always'");
+    }
+
+    // ---- sync, block, flushEvery, flushUnits, grace ----
+
+    @Test
+    void syncAndItsKeysAreRead() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    sync: leased
+                    block: 50
+                    onBackendFailure: grace
+                    grace:
+                      units: 500
+                      time: 24h
+                  render:
+                    mode: usage
+                    sync: batched
+                    block: 10
+                    flushEvery: 10m
+                    flushUnits: 2000
+                    onBackendFailure: grace
+                    grace: { time: 2d }
+                  report:
+                    mode: usage
+                    sync: strict
+                    onBackendFailure: allow
+                """);
+
+        assertThat(config.problems()).isEmpty();
+        Feature export = config.features().get("export");
+        assertThat(export.onBackendFailure()).isEqualTo(Feature.OnFailure.GRACE);
+        Sync leased = export.sync();
+        assertThat(leased.strategy()).isEqualTo(Sync.Strategy.LEASED);
+        assertThat(leased.journaled()).isTrue();
+        assertThat(leased.block()).isEqualTo(50);
+        assertThat(leased.graceUnits()).isEqualTo(500);
+        assertThat(leased.graceMillis()).isEqualTo(24 * 3_600_000L);
+
+        Sync batched = config.features().get("render").sync();
+        assertThat(batched.strategy()).isEqualTo(Sync.Strategy.BATCHED);
+        assertThat(batched.block()).isEqualTo(10);
+        assertThat(batched.flushEveryMillis()).isEqualTo(600_000);
+        assertThat(batched.flushUnits()).isEqualTo(2000);
+        assertThat(batched.graceUnits()).isZero();
+        assertThat(batched.graceMillis()).isEqualTo(2 * 86_400_000L);
+
+        Sync strict = config.features().get("report").sync();
+        assertThat(strict.strategy()).isEqualTo(Sync.Strategy.STRICT);
+        assertThat(strict.journaled()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"local, credits, LEASED", "local, usage, BATCHED", "cryptolens, credits, STRICT",
+        "cryptolens, usage, STRICT"})
+    void syncDefaultsDependOnTheBackendAndTheMode(String backend, String mode, Sync.Strategy expected) {
+        Config config = parse("backend: " + backend + "\n" + CRYPTOLENS_OK + "features:\n  export:\n    mode: "
+                + mode + "\n");
+
+        assertThat(config.problems()).isEmpty();
+        Sync sync = config.features().get("export").sync();
+        assertThat(sync.strategy()).isEqualTo(expected);
+        assertThat(sync.block()).isEqualTo(Sync.DEFAULT_BLOCK).isEqualTo(100);
+        assertThat(sync.flushEveryMillis()).isEqualTo(Sync.DEFAULT_FLUSH_EVERY_MILLIS).isEqualTo(5_000);
+        assertThat(sync.flushUnits()).isEqualTo(Sync.DEFAULT_FLUSH_UNITS).isEqualTo(1_000);
+        assertThat(sync.graceUnits()).isZero();
+        assertThat(sync.graceMillis()).isZero();
+    }
+
+    @Test
+    void aCryptolensFeatureMayBeLeasedOrBatchedAndLocalOnesStrict() {
+        Config config = parse("backend: cryptolens\n" + CRYPTOLENS_OK + """
+                features:
+                  export: { mode: credits, sync: Leased, onBackendFailure: grace, grace: { units: 1 } }
+                  render: { mode: usage, sync: BATCHED, flushUnits: 1 }
+                """);
+        Config local = parse("features:\n  export: { mode: credits, sync: strict }\n");
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.features().get("export").sync().strategy()).isEqualTo(Sync.Strategy.LEASED);
+        assertThat(config.features().get("export").sync().graceUnits()).isEqualTo(1);
+        assertThat(config.features().get("render").sync().strategy()).isEqualTo(Sync.Strategy.BATCHED);
+        assertThat(config.features().get("render").sync().flushUnits()).isEqualTo(1);
+        assertThat(local.problems()).isEmpty();
+        assertThat(local.features().get("export").sync().strategy()).isEqualTo(Sync.Strategy.STRICT);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms, 500", "1ms, 1", "5s, 5000", "10m, 600000", "24h, 86400000", "2d, 172800000",
+        "10 s, 10000", "'\"90s\"', 90000"})
+    void durationsAreAWholeNumberAndAUnit(String value, long millis) {
+        Config config = parse("features:\n  render:\n    mode: usage\n    flushEvery: " + value + "\n"
+                + "journal:\n  fsyncEvery: " + value + "\n");
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.features().get("render").sync().flushEveryMillis()).isEqualTo(millis);
+        assertThat(config.journal().fsyncEveryMillis()).isEqualTo(millis);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "5          | needs a unit: say 5s or 500ms, got '5'",
+        "0          | needs a unit: say 5s or 500ms, got '0'",
+        "5 minutes  | must be a duration such as 500ms, 5s, 10m, 24h or 2d, got '5 minutes'",
+        "1.5s       | must be a duration such as 500ms, 5s, 10m, 24h or 2d, got '1.5s'",
+        "-1s        | must be a duration such as 500ms, 5s, 10m, 24h or 2d, got '-1s'",
+        "s          | must be a duration such as 500ms, 5s, 10m, 24h or 2d, got 's'",
+        "5S         | must be a duration such as 500ms, 5s, 10m, 24h or 2d, got '5S'",
+        "0s         | must be more than 0, got '0s'",
+        "0ms        | must be more than 0, got '0ms'",
+        "999999999999999d | is too long, got '999999999999999d'",
+        "99999999999999999999ms | is too long, got '99999999999999999999ms'"})
+    void badDurationsAreRefused(String value, String message) {
+        Config config = parse("features:\n  render:\n    mode: usage\n    flushEvery: " + value + "\n");
+
+        assertOnlyProblem(config, 4, "features.render.flushEvery", message);
+        assertThat(config.features().get("render").sync().flushEveryMillis())
+                .isEqualTo(Sync.DEFAULT_FLUSH_EVERY_MILLIS);
+    }
+
+    @Test
+    void anUnknownSyncIsRefusedAndNothingElseIsCheckedAgainstIt() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    sync: lazy
+                    block: 10
+                    flushEvery: 1s
+                """);
+
+        assertOnlyProblem(config, 4, "features.export.sync", "must be one of strict, leased, batched, got 'lazy'");
+    }
+
+    @Test
+    void aLeasedUsageFeatureIsRefused() {
+        Config config = parse("features:\n  render:\n    mode: usage\n    sync: leased\n");
+
+        assertOnlyProblem(config, 4, "features.render.sync",
+                "leased is for credits features; a usage feature is batched or strict");
+    }
+
+    @Test
+    void aBatchedCreditsFeatureIsRefused() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    sync: batched\n");
+
+        assertOnlyProblem(config, 4, "features.export.sync",
+                "batched is for usage features; a credits feature is leased or strict");
+    }
+
+    @Test
+    void aSyncWithoutAModeIsNotCheckedAgainstIt() {
+        Config config = parse("features:\n  render:\n    sync: leased\n");
+
+        assertOnlyProblem(config, 2, "features.render.mode",
+                "missing: say credits (pay upfront) or usage (pay per use)");
+    }
+
+    @Test
+    void aBlockForAStrictFeatureIsRefused() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    sync: strict\n    block: 10\n");
+
+        assertOnlyProblem(config, 5, "features.export.block",
+                "is used only by sync: leased or batched; sync here is strict");
+    }
+
+    @Test
+    void aBlockForAFeatureStrictByDefaultSaysWhyItIsStrict() {
+        Config config = parse("backend: cryptolens\n" + CRYPTOLENS_OK
+                + "features:\n  export:\n    mode: credits\n    block: 10\n");
+
+        assertOnlyProblem(config, 10, "features.export.block", "is used only by sync: leased or batched; sync here "
+                + "is strict (the default for a credits feature on the cryptolens backend)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "0        | must be a whole number from 1 to 1000000, got 0",
+        "1000001  | must be a whole number from 1 to 1000000, got 1000001",
+        "many     | must be a whole number, got 'many'"})
+    void aBlockOutOfRangeIsRefused(String value, String message) {
+        Config config = parse("features:\n  export:\n    mode: credits\n    block: " + value + "\n");
+
+        assertOnlyProblem(config, 4, "features.export.block", message);
+    }
+
+    @Test
+    void theLargestBlockIsAccepted() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    block: 1_000_000\n");
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.features().get("export").sync().block()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void flushEveryForALeasedFeatureIsRefused() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    flushEvery: 5s\n");
+
+        assertOnlyProblem(config, 4, "features.export.flushEvery", "is used only by sync: batched; sync here is "
+                + "leased (the default for a credits feature on the local backend)");
+    }
+
+    @Test
+    void flushUnitsForAStrictFeatureIsRefused() {
+        Config config = parse("features:\n  render:\n    mode: usage\n    sync: strict\n    flushUnits: 10\n");
+
+        assertOnlyProblem(config, 5, "features.render.flushUnits", "is used only by sync: batched; sync here is strict");
+    }
+
+    @Test
+    void zeroFlushUnitsAreRefused() {
+        Config config = parse("features:\n  render:\n    mode: usage\n    flushUnits: 0\n");
+
+        assertOnlyProblem(config, 4, "features.render.flushUnits", "must be a whole number of at least 1, got 0");
+    }
+
+    @Test
+    void graceOnAStrictFeatureIsRefused() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    sync: strict
+                    onBackendFailure: grace
+                    grace: { units: 500 }
+                """);
+
+        assertOnlyProblem(config, 5, "features.export.onBackendFailure",
+                "grace needs sync: leased or batched (strict has no journal to serve from); sync here is strict");
+    }
+
+    @Test
+    void graceOnAFeatureStrictByDefaultSaysWhyItIsStrict() {
+        Config config = parse("backend: cryptolens\n" + CRYPTOLENS_OK + """
+                features:
+                  render:
+                    mode: usage
+                    onBackendFailure: grace
+                    grace: { time: 1h }
+                """);
+
+        assertOnlyProblem(config, 10, "features.render.onBackendFailure", "grace needs sync: leased or batched "
+                + "(strict has no journal to serve from); sync here is strict (the default for a usage feature on "
+                + "the cryptolens backend)");
+    }
+
+    @Test
+    void graceWithoutItsLimitsIsReportedAtTheFailurePolicy() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    onBackendFailure: grace\n");
+
+        assertOnlyProblem(config, 4, "features.export.grace", "missing: onBackendFailure is grace, so say how much "
+                + "or how long, e.g. grace: { units: 500, time: 24h }");
+    }
+
+    @Test
+    void anEmptyGraceIsRefused() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    onBackendFailure: grace\n    grace: {}\n");
+
+        assertOnlyProblem(config, 5, "features.export.grace",
+                "needs units, time or both, e.g. grace: { units: 500, time: 24h }");
+    }
+
+    @Test
+    void aGraceWithNothingUnderItIsRefused() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    onBackendFailure: grace\n    grace:\n");
+
+        assertOnlyProblem(config, 5, "features.export.grace", "needs keys under it");
+    }
+
+    @Test
+    void aGraceThatIsNoMappingIsRefused() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    onBackendFailure: grace\n    grace: 500\n");
+
+        assertOnlyProblem(config, 5, "features.export.grace", "must be a mapping of keys to values");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "    onBackendFailure: deny\n", "    onBackendFailure: allow\n"})
+    void graceWithoutTheGracePolicyIsRefused(String policy) {
+        Config config = parse("features:\n  export:\n    mode: credits\n" + policy + "    grace:\n      units: 5\n");
+
+        assertOnlyProblem(config, policy.isEmpty() ? 4 : 5, "features.export.grace",
+                "grace applies only with onBackendFailure: grace");
+    }
+
+    @Test
+    void graceBesideAnUnknownPolicyIsNotReportedAgain() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    onBackendFailure: gracefully\n"
+                + "    grace: { units: 5 }\n");
+
+        assertOnlyProblem(config, 4, "features.export.onBackendFailure",
+                "must be one of deny, allow, grace, got 'gracefully'");
+    }
+
+    @Test
+    void zeroGraceUnitsAreRefused() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    onBackendFailure: grace
+                    grace:
+                      units: 0
+                      time: 1h
+                """);
+
+        assertOnlyProblem(config, 6, "features.export.grace.units", "must be a whole number of at least 1, got 0");
+    }
+
+    @Test
+    void aGraceTimeWithoutAUnitIsRefused() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    onBackendFailure: grace
+                    grace: { time: 3600 }
+                """);
+
+        assertOnlyProblem(config, 5, "features.export.grace.time", "needs a unit: say 5s or 500ms, got '3600'");
+    }
+
+    @Test
+    void anUnknownGraceKeyIsRefusedWithASuggestion() {
+        Config config = parse("""
+                features:
+                  export:
+                    mode: credits
+                    onBackendFailure: grace
+                    grace:
+                      units: 5
+                      tme: 1h
+                """);
+
+        assertOnlyProblem(config, 7, "features.export.grace.tme",
+                "unknown key (did you mean 'time'?); known here: units, time");
+    }
+
+    // ---- journal ----
+
+    @Test
+    void theJournalIsReadWithEveryValue() {
+        Config config = parse("journal:\n  dir: /var/lib/acme/journal\n  fsync: interval\n  fsyncEvery: 250ms\n");
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.journal().dir()).isEqualTo(Paths.get("/var/lib/acme/journal"));
+        assertThat(config.journal().fsync()).isEqualTo(JournalSettings.Fsync.INTERVAL);
+        assertThat(config.journal().fsyncEveryMillis()).isEqualTo(250);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"never, NEVER", "interval, INTERVAL", "always, ALWAYS", "Always, ALWAYS"})
+    void everyFsyncPolicyIsRead(String value, JournalSettings.Fsync expected) {
+        Config config = parse("journal:\n  fsync: " + value + "\n");
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.journal().fsync()).isEqualTo(expected);
+        assertThat(config.journal().fsyncEveryMillis()).isEqualTo(JournalSettings.DEFAULT_FSYNC_EVERY_MILLIS);
+    }
+
+    @Test
+    void withoutAJournalSectionEveryJournalSettingIsTheDefault() {
+        Config config = parse(feature("export"));
+
+        assertThat(config.journal().dir()).isNull();
+        assertThat(config.journal().fsync()).isEqualTo(JournalSettings.Fsync.INTERVAL);
+        assertThat(config.journal().fsyncEveryMillis()).isEqualTo(1_000);
+    }
+
+    @Test
+    void aRelativeJournalDirIsResolvedAgainstTheConfigFilesFolder() throws IOException {
+        Path file = write("conf/tollgate.yml", "journal:\n  dir: ./journal\n");
+
+        Config config = new ConfigLoader(Map.of(), HOME).read(file);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.journal().dir()).isEqualTo(dir.resolve("conf").resolve("journal"));
+    }
+
+    @Test
+    void aJournalDirUnderTildeIsResolvedAgainstTheUserHome() {
+        assertThat(parse("journal:\n  dir: ~/acme/journal\n").journal().dir())
+                .isEqualTo(Paths.get(HOME, "acme", "journal"));
+    }
+
+    @Test
+    void aJournalDirThatIsNoPathIsRefused() {
+        Config config = parse("journal:\n  dir: \"jour\\0nal\"\n");
+
+        Problem p = onlyProblem(config);
+        assertThat(p.line()).isEqualTo(2);
+        assertThat(p.key()).isEqualTo("journal.dir");
+        assertThat(p.message()).startsWith("not a valid path: ");
+        assertThat(config.journal().dir()).isNull();
+    }
+
+    @Test
+    void anUnknownFsyncPolicyIsRefused() {
+        Config config = parse("journal:\n  fsync: sometimes\n");
+
+        assertOnlyProblem(config, 2, "journal.fsync", "must be one of never, interval, always, got 'sometimes'");
+    }
+
+    @Test
+    void aFsyncEveryWithoutAUnitIsRefused() {
+        Config config = parse("journal:\n  fsyncEvery: 1000\n");
+
+        assertOnlyProblem(config, 2, "journal.fsyncEvery", "needs a unit: say 5s or 500ms, got '1000'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"never", "always"})
+    void aFsyncEveryWithoutFsyncIntervalIsRefused(String fsync) {
+        Config config = parse("journal:\n  fsync: " + fsync + "\n  fsyncEvery: 2s\n");
+
+        assertOnlyProblem(config, 3, "journal.fsyncEvery",
+                "applies only with fsync: interval; fsync here is " + fsync);
+    }
+
+    @Test
+    void anUnknownJournalKeyIsRefusedWithASuggestion() {
+        Config config = parse("journal:\n  fsynk: always\n");
+
+        assertOnlyProblem(config, 2, "journal.fsynk",
+                "unknown key (did you mean 'fsync'?); known here: dir, fsync, fsyncEvery");
+    }
+
+    @Test
+    void aJournalWithNothingUnderItIsRefused() {
+        Config config = parse("journal:\n");
+
+        assertOnlyProblem(config, 1, "journal", "needs keys under it");
+        assertThat(config.journal().fsync()).isEqualTo(JournalSettings.Fsync.INTERVAL);
     }
 }

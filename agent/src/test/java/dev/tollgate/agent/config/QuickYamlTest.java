@@ -68,6 +68,27 @@ class QuickYamlTest {
                 log:
                   level: debug
                 """,
+                """
+                journal:
+                  dir: ./journal
+                  fsync: interval
+                  fsyncEvery: 1s
+                features:
+                  export:
+                    mode: credits
+                    sync: leased
+                    block: 100
+                    onBackendFailure: grace
+                    grace:
+                      units: 500
+                      time: 24h
+                  render:
+                    mode: usage
+                    sync: batched
+                    flushEvery: 10m
+                    grace: { time: 2d, units: 500 }
+                  other: { mode: usage, sync: batched, flushEvery: 500ms, flushUnits: 1000 }
+                """,
                 "a: 'single quoted'\nb: \"double quoted\"   # comment\nc: ''\nd: \"\"\n",
                 "a: ~\nb: null\nc: Null\nd:\ne: # nothing\nf: yes\ni: -3\nk: 500ms\nl: 5s\nm: +7\nn: 0\no: On\n",
                 "dup: 1\ndup: 2\nnested:\n  dup: a\n  dup: b\n",
@@ -125,6 +146,10 @@ class QuickYamlTest {
         "octal: 012\n",
         "grouped: 1_000\n",
         "sexagesimal: 1:30\n",
+        "unit: 5sec\n",
+        "upper: 5S\n",
+        "hidden: .git\n",
+        "dotfloat: .5\n",
     })
     void everythingElseIsLeftToSnakeYaml(String text) {
         assertThat(QuickYaml.read(text)).as("declines:%n%s", text).isNull();
@@ -133,7 +158,8 @@ class QuickYamlTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "~", "~/ledger", "null", "Null", "NULL", "nul", "no", "No", "NO", "nope", "yes", "Yes",
         "YES", "yep", "true", "True", "TRUE", "truly", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-        "often", "<<", "<x", "0", "-0", "+5", "12", "-345", "500ms", "5s", "abc", "$X", "${X}", "/p", "_u", "credits",
+        "often", "<<", "<x", "0", "-0", "+5", "12", "-345", "500ms", "5s", "10m", "24h", "2d", "0s", "007ms", "abc",
+        "$X", "${X}", "/p", "_u", ".", "..", "./journal", "../ledger", ".../x", "credits",
         "FRQHQ-FSOSD-BWOPU-KJOWF", "http://127.0.0.1:8080", "com.acme.OutOfCreditsException"})
     void tagsAreTheResolversTags(String value) {
         assertThat(QuickYaml.tag(value)).isEqualTo(new Resolver().resolve(NodeId.scalar, value, true));
