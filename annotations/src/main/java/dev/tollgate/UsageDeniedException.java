@@ -34,6 +34,11 @@ public class UsageDeniedException extends RuntimeException {
         CAP_REACHED("usage cap reached"),
         /** The licensing backend could not be reached or answered garbage, and the policy denies. */
         BACKEND_UNAVAILABLE("licensing backend unavailable"),
+        /**
+         * The licensing backend has been unreachable for longer than the feature's offline grace allows
+         * ({@code onBackendFailure: grace}): its units or its time are used up until the backend is back.
+         */
+        OFFLINE("offline grace used up"),
         /** The agent's configuration or ledger is broken; the startup lines of the agent say how. */
         MISCONFIGURED("misconfigured");
 

@@ -2,6 +2,7 @@ package dev.tollgate.agent;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import dev.tollgate.agent.bridge.Bridge;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.config.JournalSettings;
 import dev.tollgate.agent.config.Problem;
 import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.instrument.ExceptionTypes;
@@ -68,7 +70,7 @@ final class Startup {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> reportUnmatched(rules), "tollgate-unmatched-rules"));
         }
         if (backend != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Closer(backend), "tollgate-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(new Closer(metering, backend), "tollgate-shutdown"));
         }
         String summary;
         if (!config.isValid()) {
@@ -141,7 +143,11 @@ final class Startup {
                 return Backends.cryptolens(config.cryptolens());
             case LOCAL:
             default:
-                return new LocalLedger(config.ledgerDir(), config.openingCredits());
+                Path journals = config.journal().dir() != null ? config.journal().dir()
+                        : config.ledgerDir().resolve("journal");
+                LocalLedger ledger = new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
+                ledger.forceWrites(config.journal().fsync() != JournalSettings.Fsync.NEVER);
+                return ledger;
         }
     }
 
@@ -150,15 +156,19 @@ final class Startup {
      * java.lang.invoke and spins classes, milliseconds that every product would pay at startup.
      */
 
+    /** At exit: confirm and settle the journals while the backend is still open, then close it. */
     private static final class Closer implements Runnable {
+        private final Metering metering;
         private final Backend backend;
 
-        Closer(Backend backend) {
+        Closer(Metering metering, Backend backend) {
+            this.metering = metering;
             this.backend = backend;
         }
 
         @Override
         public void run() {
+            metering.close();
             backend.close();
         }
     }

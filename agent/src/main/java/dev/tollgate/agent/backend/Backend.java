@@ -51,6 +51,14 @@ public interface Backend extends Closeable {
      */
     Outcome read(String counter);
 
+    /**
+     * A folder name that tells this backend's counters from another's (another product or license key), for
+     * the default journal folder; never a secret.
+     */
+    default String journalScope() {
+        return "default";
+    }
+
     /** One line for logs naming the backend and where it is; never a secret. */
     String describe();
 

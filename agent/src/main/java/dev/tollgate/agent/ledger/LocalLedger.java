@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.backend.Outcome;
 
 /**
@@ -26,16 +27,24 @@ import dev.tollgate.agent.backend.Outcome;
  * a usage counter starts at 0. A corrupt or unreadable counter is reported as
  * {@link Outcome.Status#MISCONFIGURED} and never reset.
  */
-public final class LocalLedger implements Backend {
+public final class LocalLedger implements Backend, Grants {
 
     private static final String SUFFIX = ".counter";
 
     private final Path dir;
     private final Map<String, Long> openingCredits;
     private final Map<String, CounterFile> open = new ConcurrentHashMap<>();
+    private final Path journalDir;
+    private volatile boolean forceWrites;
 
     public LocalLedger(Path dir, Map<String, Long> openingCredits) {
+        this(dir, openingCredits, dir.resolve("journal"));
+    }
+
+    /** @param journalDir where journaling features keep their journals ({@code journal.dir}) */
+    public LocalLedger(Path dir, Map<String, Long> openingCredits, Path journalDir) {
         this.dir = dir;
+        this.journalDir = journalDir;
         this.openingCredits = Collections.unmodifiableMap(new java.util.HashMap<>(openingCredits));
     }
 
@@ -53,6 +62,44 @@ public final class LocalLedger implements Backend {
     public Outcome refund(String counter, long units, boolean credits) {
         CounterFile.Kind kind = credits ? CounterFile.Kind.CREDITS : CounterFile.Kind.USAGE;
         return step(counter, f -> stepped(f.giveBack(units, kind)));
+    }
+
+    @Override
+    public Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound) {
+        return step(counter, f -> {
+            CounterFile.Step s = f.reserve(kind(credits), journal, want, least, bound);
+            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
+        });
+    }
+
+    @Override
+    public Outcome open(String counter, boolean credits, long journal) {
+        return step(counter, f -> {
+            f.open(kind(credits), journal);
+            return Outcome.granted(0);
+        });
+    }
+
+    @Override
+    public Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle) {
+        return step(counter, f -> stepped(f.confirm(kind(credits), journal, used, settle)));
+    }
+
+    @Override
+    public Path journalDir() {
+        return journalDir;
+    }
+
+    /** Forces every counter write to disk before it returns ({@code journal.fsync} other than never). */
+    public void forceWrites(boolean on) {
+        this.forceWrites = on;
+        for (CounterFile f : open.values()) {
+            f.forceWrites(on);
+        }
+    }
+
+    private static CounterFile.Kind kind(boolean credits) {
+        return credits ? CounterFile.Kind.CREDITS : CounterFile.Kind.USAGE;
     }
 
     @Override
@@ -142,6 +189,7 @@ public final class LocalLedger implements Backend {
                 Files.createDirectories(dir);
                 Long opening = openingCredits.get(counter);
                 f = new CounterFile(pathOf(counter), opening == null ? 0 : opening);
+                f.forceWrites(forceWrites);
                 open.put(counter, f);
             }
             return f;

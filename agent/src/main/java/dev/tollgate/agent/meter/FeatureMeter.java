@@ -23,9 +23,11 @@ final class FeatureMeter {
     private final Feature feature;
     private final Backend backend;
     private final String misconfigured;
+    /** For {@code sync: leased} and {@code batched}: what may be served from the journal; null when strict. */
+    private final Allowance allowance;
 
     private FeatureMeter(String name, int index, Feature feature, Backend backend, String exceptionClass,
-            String exceptionKey, String misconfigured) {
+            String exceptionKey, String misconfigured, Allowance allowance) {
         this.name = name;
         this.index = index;
         this.feature = feature;
@@ -33,15 +35,23 @@ final class FeatureMeter {
         this.exceptionClass = exceptionClass;
         this.exceptionKey = exceptionKey;
         this.misconfigured = misconfigured;
+        this.allowance = allowance;
     }
 
     static FeatureMeter of(int index, Feature feature, Backend backend, String exceptionClass, String exceptionKey) {
-        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null);
+        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null, null);
+    }
+
+    /** A feature served from the journal by {@code allowance}. */
+    static FeatureMeter journaled(int index, Feature feature, Backend backend, String exceptionClass,
+            String exceptionKey, Allowance allowance) {
+        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null,
+                allowance);
     }
 
     /** A feature whose every call is denied as misconfigured, for {@code why}. */
     static FeatureMeter denying(String name, int index, String why, String exceptionClass, String exceptionKey) {
-        return new FeatureMeter(name, index, null, null, exceptionClass, exceptionKey, why);
+        return new FeatureMeter(name, index, null, null, exceptionClass, exceptionKey, why, null);
     }
 
     /** Units per call for a site that gave {@code siteCost} (0: none given). */
@@ -59,9 +69,12 @@ final class FeatureMeter {
      * Charges {@code units}: {@code null} to go ahead, {@link #UNCHARGED} to go ahead without a charge
      * (the backend failed and the policy allows), else why not. Never throws.
      */
-    Denial charge(int units) {
+    Denial charge(Metering.PerThread t, int units) {
         if (misconfigured != null) {
             return new Denial(Reason.MISCONFIGURED, units, -1, misconfigured);
+        }
+        if (allowance != null) {
+            return allowance.charge(t, index, units);
         }
         Outcome o;
         long cap = Backend.NO_CAP;
@@ -72,8 +85,8 @@ final class FeatureMeter {
                 cap = feature.bound() == null ? Backend.NO_CAP : feature.bound();
                 o = backend.add(feature.counter(), units, cap);
             }
-        } catch (Throwable t) {
-            o = Outcome.unavailable("backend failed: " + t.getClass().getName());
+        } catch (Throwable failure) {
+            o = Outcome.unavailable("backend failed: " + failure.getClass().getName());
         }
         switch (o.status()) {
             case GRANTED:
@@ -108,12 +121,16 @@ final class FeatureMeter {
     }
 
     /** Gives back {@code units} charged by a call that threw; a refund that fails is reported, once. Never throws. */
-    void refund(int units) {
+    void refund(Metering.PerThread t, int units) {
+        if (allowance != null) {
+            allowance.refund(t, index, units);
+            return;
+        }
         Outcome o;
         try {
             o = backend.refund(feature.counter(), units, feature.mode() == Feature.Mode.CREDITS);
-        } catch (Throwable t) {
-            o = Outcome.unavailable("backend failed: " + t.getClass().getName());
+        } catch (Throwable failure) {
+            o = Outcome.unavailable("backend failed: " + failure.getClass().getName());
         }
         if (!o.isGranted()) {
             Log.warnOnce("refund:" + name, "feature '" + name + "': the charge of a call that threw could not be "
@@ -126,11 +143,26 @@ final class FeatureMeter {
         if (misconfigured != null) {
             return OptionalLong.empty();
         }
+        if (allowance != null) {
+            return allowance.balance();
+        }
         Outcome o = backend.read(feature.counter());
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(feature.mode() == Feature.Mode.CREDITS ? o.value() - feature.lowerBound() : o.value());
+    }
+
+    /** The journal of a journaled feature, once opened; else null. */
+    dev.tollgate.agent.journal.Journal journal() {
+        return allowance == null ? null : allowance.journal();
+    }
+
+    /** At shutdown: settles the journal, if any. Never throws. */
+    void close() {
+        if (allowance != null) {
+            allowance.close();
+        }
     }
 
     /** Why a charge was refused; becomes the exception the advice throws. */

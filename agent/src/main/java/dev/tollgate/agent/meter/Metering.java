@@ -1,6 +1,9 @@
 package dev.tollgate.agent.meter;
 
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +11,11 @@ import java.util.OptionalLong;
 
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.bridge.Gate;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
@@ -41,12 +46,13 @@ public final class Metering implements Gate, Sites.Listener {
      * {@code onBackendFailure: allow}), so it has nothing to refund.
      */
     private static final int UNCHARGED = 1 << 30;
-    private final ThreadLocal<int[]> depth = new ThreadLocal<int[]>() {
+    private final ThreadLocal<PerThread> perThread = new ThreadLocal<PerThread>() {
         @Override
-        protected int[] initialValue() {
-            return new int[8];
+        protected PerThread initialValue() {
+            return new PerThread();
         }
     };
+    private final Syncer syncer = new Syncer();
 
     /**
      * @param config a config; when it has problems every call is denied as misconfigured
@@ -84,18 +90,19 @@ public final class Metering implements Gate, Sites.Listener {
             return new UsageDeniedException("site " + site, UsageDeniedException.Reason.MISCONFIGURED, 0,
                     UsageDeniedException.UNKNOWN, "unknown metered site (internal error)");
         }
-        int[] d = depth(m.feature.index);
+        PerThread t = perThread.get();
         int f = m.feature.index;
+        int[] d = t.depth(f);
         if (d[f] > 0) {
             d[f]++;
             return null;
         }
         FeatureMeter.Denial denial;
         try {
-            denial = m.feature.charge(m.cost);
-        } catch (Throwable t) {
-            Log.errorOnce("charge:" + t.getClass().getName(), "internal error while charging '" + m.feature.name
-                    + "': " + t + "; the call is denied");
+            denial = m.feature.charge(t, m.cost);
+        } catch (Throwable failure) {
+            Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature.name
+                    + "': " + failure + "; the call is denied");
             denial = new FeatureMeter.Denial(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
                     "internal error in the Tollgate agent");
         }
@@ -116,15 +123,16 @@ public final class Metering implements Gate, Sites.Listener {
         if (m == null) {
             return;
         }
-        int[] d = depth(m.feature.index);
+        PerThread t = perThread.get();
         int f = m.feature.index;
+        int[] d = t.depth(f);
         if (d[f] > 0) {
             d[f]--;
             if (d[f] == UNCHARGED) {
                 d[f] = 0; // the outermost call ended; it was not charged
             } else if (d[f] == 0 && thrown != null && m.feature.refundsOnException()) {
                 // The outermost call of the feature, the one that was charged, ended by throwing.
-                m.feature.refund(m.cost);
+                m.feature.refund(t, m.cost);
             }
         }
     }
@@ -163,15 +171,52 @@ public final class Metering implements Gate, Sites.Listener {
         return site >= 0 && site < table.length ? table[site] : null;
     }
 
-    private int[] depth(int index) {
-        int[] d = depth.get();
-        if (index >= d.length) {
-            int[] grown = new int[Math.max(d.length * 2, index + 1)];
-            System.arraycopy(d, 0, grown, 0, d.length);
-            depth.set(grown);
-            d = grown;
+    /**
+     * At shutdown: stops the sync thread, then confirms and settles every journal. Calls that come after are
+     * still charged, strictly through what is left. Never throws.
+     */
+    public void close() {
+        syncer.stop();
+        List<FeatureMeter> all;
+        synchronized (features) {
+            all = new ArrayList<>(features.values());
         }
-        return d;
+        for (FeatureMeter f : all) {
+            f.close();
+        }
+    }
+
+    /** The journal of a journaled feature once it has one (for tests that end a process without settling). */
+    Journal journalOf(String feature) {
+        FeatureMeter f;
+        synchronized (features) {
+            f = features.get(feature);
+        }
+        return f == null ? null : f.journal();
+    }
+
+    /** A thread's state: per feature, how deep its calls are, and its slot in the feature's journal. */
+    static final class PerThread {
+        private int[] depth = new int[8];
+        private Journal.Slot[] slots = new Journal.Slot[8];
+
+        int[] depth(int index) {
+            if (index >= depth.length) {
+                depth = Arrays.copyOf(depth, Math.max(depth.length * 2, index + 1));
+            }
+            return depth;
+        }
+
+        Journal.Slot slots(int index) {
+            return index < slots.length ? slots[index] : null;
+        }
+
+        void slots(int index, Journal.Slot slot) {
+            if (index >= slots.length) {
+                slots = Arrays.copyOf(slots, Math.max(slots.length * 2, index + 1));
+            }
+            slots[index] = slot;
+        }
     }
 
     private FeatureMeter feature(Site site) {
@@ -201,12 +246,31 @@ public final class Metering implements Gate, Sites.Listener {
             } else if (configured == null) {
                 f = FeatureMeter.denying(name, index, "feature '" + name + "' is not configured in "
                         + config.source(), exception, exceptionKey);
+            } else if (configured.sync().journaled()) {
+                f = FeatureMeter.journaled(index, configured, backend, exception, exceptionKey,
+                        new Allowance(name, configured, account(configured), config.journal(), syncer));
             } else {
                 f = FeatureMeter.of(index, configured, backend, exception, exceptionKey);
             }
             features.put(name, f);
             return f;
         }
+    }
+
+    private Account account(Feature f) {
+        boolean credits = f.mode() == Feature.Mode.CREDITS;
+        long bound = credits ? f.lowerBound() : f.bound() == null ? Backend.NO_CAP : f.bound();
+        if (backend instanceof Grants) {
+            return new LocalAccount((Grants) backend, backend, f.counter(), credits, bound);
+        }
+        return new RemoteAccount(backend, journalDir(), f, credits, bound);
+    }
+
+    /** Where journals of a backend without its own folder go: {@code journal.dir}, else under the user's home. */
+    private Path journalDir() {
+        Path dir = config.journal().dir();
+        return dir != null ? dir : Paths.get(System.getProperty("user.home"), ".tollgate", "journal",
+                backend.journalScope() == null ? "default" : backend.journalScope());
     }
 
     /** A site with its resolved feature, cost and (lazily) its denial exception factory. */

@@ -119,7 +119,7 @@ class RetrofitInstrumentationTest {
                 local: { dir: ledger, credits: { annotated: 1, rule: 10 } }
                 features:
                   annotated: { mode: credits }
-                  rule: { mode: credits }
+                  rule: { mode: credits, sync: strict }
                 retrofit:
                   - method: fixtures.retrofit.Annotated#*(..)
                     feature: rule

@@ -96,8 +96,8 @@ class CounterFileTest {
             f.take(1, 0);
             byte[] two = Files.readAllBytes(file());
 
-            assertThat(one).hasSize(2 * CounterFile.SLOT);
-            assertThat(Arrays.copyOfRange(one, 0, CounterFile.SLOT)).containsOnly(0);
+            assertThat(one).hasSize(CounterFile.REGION + 32);
+            assertThat(Arrays.copyOfRange(one, 0, CounterFile.REGION)).containsOnly(0);
             assertThat(slot(one, 1)).isEqualTo(new long[] {1, 9, 1});
             assertThat(slot(two, 0)).isEqualTo(new long[] {2, 8, 1});
             assertThat(slot(two, 1)).as("the older slot is kept").isEqualTo(new long[] {1, 9, 1});
@@ -164,7 +164,7 @@ class CounterFileTest {
             f.take(1, 0);
             f.take(1, 0); // the newest, 8, is now in the first slot
         }
-        truncate(file(), CounterFile.SLOT);
+        truncate(file(), CounterFile.REGION);
 
         try (CounterFile f = new CounterFile(file(), 10)) {
             assertThat(f.read()).isEqualTo(8);
@@ -188,11 +188,11 @@ class CounterFileTest {
         }
     }
 
-    /** {seq, value, kind} of slot {@code index}, checking its magic. */
+    /** {seq, value, kind} of the record in region {@code index}, checking its magic. */
     static long[] slot(byte[] file, int index) {
-        ByteBuffer b = ByteBuffer.wrap(file, index * CounterFile.SLOT, CounterFile.SLOT).slice();
-        assertThat(new String(file, index * CounterFile.SLOT, 4, StandardCharsets.US_ASCII)).isEqualTo("TGC1");
-        return new long[] {b.getLong(4), b.getLong(12), b.getLong(20)};
+        ByteBuffer b = ByteBuffer.wrap(file, index * CounterFile.REGION, 32).slice();
+        assertThat(new String(file, index * CounterFile.REGION, 4, StandardCharsets.US_ASCII)).isEqualTo("TGC2");
+        return new long[] {b.getLong(4), b.getLong(12), b.getInt(20)};
     }
 
     static void truncate(Path file, long size) throws IOException {

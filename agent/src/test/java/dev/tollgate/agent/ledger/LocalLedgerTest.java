@@ -301,7 +301,7 @@ class LocalLedgerTest {
         }
         byte[] bytes = Files.readAllBytes(exportFile());
         bytes[12 + 7] ^= 0x01; // value of the first slot
-        bytes[CounterFile.SLOT + 12 + 7] ^= 0x01; // value of the second slot
+        bytes[CounterFile.REGION + 12 + 7] ^= 0x01; // value of the second slot
 
         assertCorruptAndUnchanged(bytes);
     }
@@ -319,7 +319,7 @@ class LocalLedgerTest {
             }
         }
         byte[] bytes = Files.readAllBytes(exportFile());
-        bytes[(steps % 2) * CounterFile.SLOT + byteInSlot] ^= 0x40;
+        bytes[(steps % 2) * CounterFile.REGION + byteInSlot] ^= 0x40;
         Files.write(exportFile(), bytes);
         long previous = 10 - (steps - 1);
 
@@ -341,7 +341,7 @@ class LocalLedgerTest {
             ledger.take("export", 1, 0); // 8, in the first slot; 9 in the second
         }
         byte[] bytes = Files.readAllBytes(exportFile());
-        bytes[CounterFile.SLOT + 12 + 7] ^= 0x01;
+        bytes[CounterFile.REGION + 12 + 7] ^= 0x01;
         Files.write(exportFile(), bytes);
 
         try (LocalLedger ledger = ledger(10)) {

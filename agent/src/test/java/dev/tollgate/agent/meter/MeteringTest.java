@@ -25,7 +25,10 @@ import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
 
-/** The metering runtime against a fake backend: policies, re-entrancy, balances, broken configs. */
+/**
+ * The metering runtime against a fake backend, with the {@code strict} strategy (one backend step per call):
+ * policies, re-entrancy, balances, broken configs. Journaled strategies are in {@code AllowanceTest}.
+ */
 class MeteringTest {
 
     private final Backend backend = mock(Backend.class);
@@ -49,7 +52,7 @@ class MeteringTest {
 
     @Test
     void creditsAreTakenWithTheFeaturesBoundAndCounter() {
-        Metering m = metering("features:\n  export: { mode: credits, bound: 5, dataObject: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, bound: 5, dataObject: credits }\n");
         when(backend.take("credits", 1, 5)).thenReturn(Outcome.granted(9));
         Site s = site("export", 0);
 
@@ -60,7 +63,7 @@ class MeteringTest {
 
     @Test
     void usageIsAddedUpToTheCapOrWithoutOne() {
-        Metering m = metering("features:\n  render: { mode: usage, bound: 10 }\n  scan: { mode: usage }\n");
+        Metering m = metering("features:\n  render: { sync: strict, mode: usage, bound: 10 }\n  scan: { sync: strict, mode: usage }\n");
         when(backend.add(anyString(), anyLong(), anyLong())).thenReturn(Outcome.granted(1));
 
         Site render = site("render", 2);
@@ -76,7 +79,7 @@ class MeteringTest {
 
     @Test
     void theBoundBecomesCreditsExhaustedWithWhatIsLeftAboveTheFloor() {
-        Metering m = metering("features:\n  export: { mode: credits, bound: 2 }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, bound: 2 }\n");
         when(backend.take("export", 3, 2)).thenReturn(Outcome.boundReached(4));
 
         UsageDeniedException d = denial(m.enter(site("export", 3).id(), Object.class));
@@ -87,7 +90,7 @@ class MeteringTest {
 
     @Test
     void theCapBecomesCapReachedWithTheRoomLeft() {
-        Metering m = metering("features:\n  render: { mode: usage, bound: 10 }\n");
+        Metering m = metering("features:\n  render: { sync: strict, mode: usage, bound: 10 }\n");
         when(backend.add("render", 2, 10)).thenReturn(Outcome.boundReached(9));
 
         UsageDeniedException d = denial(m.enter(site("render", 2).id(), Object.class));
@@ -98,7 +101,7 @@ class MeteringTest {
 
     @Test
     void anUnknownValueAtTheBoundLeavesUnitsLeftUnknown() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.boundReached(Outcome.UNKNOWN));
 
         UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
@@ -108,7 +111,7 @@ class MeteringTest {
 
     @Test
     void anUnavailableBackendDeniesByDefault() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.unavailable("timeout after 5000 ms"));
         when(backend.describe()).thenReturn("test backend");
 
@@ -119,7 +122,7 @@ class MeteringTest {
 
     @Test
     void anUnavailableBackendLetsTheCallRunUnderAllow() {
-        Metering m = metering("features:\n  export: { mode: credits, onBackendFailure: allow }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, onBackendFailure: allow }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.ambiguous("read timed out"));
         when(backend.describe()).thenReturn("test backend");
 
@@ -128,7 +131,7 @@ class MeteringTest {
 
     @Test
     void aBackendThatThrowsIsTreatedAsUnavailable() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenThrow(new IllegalStateException("bug"));
         when(backend.describe()).thenReturn("test backend");
 
@@ -138,7 +141,7 @@ class MeteringTest {
 
     @Test
     void misconfigurationIsDeniedEvenUnderAllow() {
-        Metering m = metering("features:\n  export: { mode: credits, onBackendFailure: allow }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, onBackendFailure: allow }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.misconfigured("the token lacks DecrementIntValue"));
 
         UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
@@ -148,7 +151,7 @@ class MeteringTest {
 
     @Test
     void aReentrantCallOfTheSameFeatureIsChargedOnceAndAfterwardsChargedAgain() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
         Site outer = site("export", 0);
         Site inner = sites.register("export", 0, "com.acme.Reports", "inner()", "@Metered");
@@ -166,7 +169,7 @@ class MeteringTest {
 
     @Test
     void anExitWithoutItsEnterDoesNotMakeTheNextCallFree() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
         Site s = site("export", 0);
 
@@ -177,7 +180,7 @@ class MeteringTest {
 
     @Test
     void otherThreadsAreChargedWhileOneThreadIsInsideTheFeature() throws Exception {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
         Site s = site("export", 0);
 
@@ -203,13 +206,13 @@ class MeteringTest {
 
     @Test
     void anUnknownSiteIsDeniedRatherThanFree() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         assertThat(denial(m.enter(4711, Object.class)).getReason()).isEqualTo(Reason.MISCONFIGURED);
     }
 
     @Test
     void balancesAreCreditsAboveTheFloorOrUnitsUsed() {
-        Metering m = metering("features:\n  export: { mode: credits, bound: 2 }\n  render: { mode: usage }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, bound: 2 }\n  render: { sync: strict, mode: usage }\n");
         when(backend.read("export")).thenReturn(Outcome.granted(7));
         when(backend.read("render")).thenReturn(Outcome.granted(3));
         when(backend.read("broken")).thenReturn(Outcome.unavailable("down"));
@@ -221,7 +224,7 @@ class MeteringTest {
 
     @Test
     void featuresUsedButNotConfiguredAreListed() {
-        Metering m = metering("features:\n  export: { mode: credits }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         site("ghost", 0);
         site("export", 0);
         assertThat(m.unconfiguredFeatures()).isEqualTo(List.of("ghost"));
@@ -229,7 +232,7 @@ class MeteringTest {
 
     @Test
     void aChargedCallThatThrowsGetsItsChargeBackWhenTheFeatureRefunds() {
-        Metering m = metering("features:\n  export: { mode: credits, refund: onException }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, refund: onException }\n");
         when(backend.take("export", 2, 0)).thenReturn(Outcome.granted(8));
         when(backend.refund("export", 2, true)).thenReturn(Outcome.granted(10));
         Site outer = site("export", 2);
@@ -245,8 +248,8 @@ class MeteringTest {
 
     @Test
     void aCallThatReturnsOrAFeatureWithoutRefundsKeepsItsCharge() {
-        Metering m = metering("features:\n  export: { mode: credits, refund: onException }\n"
-                + "  render: { mode: usage }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, refund: onException }\n"
+                + "  render: { sync: strict, mode: usage }\n");
         when(backend.take(anyString(), anyLong(), anyLong())).thenReturn(Outcome.granted(8));
         when(backend.add(anyString(), anyLong(), anyLong())).thenReturn(Outcome.granted(1));
         Site export = site("export", 0);
@@ -261,7 +264,7 @@ class MeteringTest {
 
     @Test
     void aRefundTheBackendRefusesIsReportedAndNeverThrown() {
-        Metering m = metering("features:\n  render: { mode: usage, refund: onException }\n");
+        Metering m = metering("features:\n  render: { sync: strict, mode: usage, refund: onException }\n");
         when(backend.add("render", 1, Backend.NO_CAP)).thenReturn(Outcome.granted(1));
         when(backend.refund("render", 1, false)).thenThrow(new IllegalStateException("bug"));
         Site s = site("render", 0);
@@ -273,7 +276,7 @@ class MeteringTest {
 
     @Test
     void aCallAllowedUnchargedWhileTheBackendIsDownHasNothingToRefund() {
-        Metering m = metering("features:\n  export: { mode: credits, onBackendFailure: allow, refund: onException }\n");
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, onBackendFailure: allow, refund: onException }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.unavailable("down"), Outcome.granted(4));
         when(backend.describe()).thenReturn("test backend");
         when(backend.refund("export", 1, true)).thenReturn(Outcome.granted(5));

@@ -122,6 +122,26 @@ public final class CryptolensBackend implements Backend {
         }
     }
 
+    /**
+     * {@code cryptolens-<product>-<hash>}: a hash of the key (and machine code), not the key itself, names the
+     * folder of this license's journals.
+     */
+    @Override
+    public String journalScope() {
+        String who = settings.key() + (settings.machineCode() == null ? "" : "/" + settings.machineCode());
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(who.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder("cryptolens-").append(settings.productId()).append('-');
+            for (int i = 0; i < 8; i++) {
+                hex.append(Character.forDigit((d[i] >> 4) & 15, 16)).append(Character.forDigit(d[i] & 15, 16));
+            }
+            return hex.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return "cryptolens-" + settings.productId(); // every JVM has SHA-256
+        }
+    }
+
     @Override
     public String describe() {
         return "cryptolens " + redactor.apply(settings.url()) + " product " + settings.productId() + " key "

@@ -1,0 +1,42 @@
+package dev.tollgate.agent.backend;
+
+/**
+ * What a backend offers when it can record, with the counter itself, what each journaling process holds:
+ * exact leases and batches, settled atomically. The local ledger does; a backend without it (Cryptolens)
+ * is journaled with plain {@link Backend#take}/{@link Backend#add} steps and read-back instead.
+ *
+ * <p>A <em>grant</em> belongs to one journal (by id) and records units reserved for it (credits taken, or room
+ * under the cap) and how much of its use is already in the counter. Every method is one atomic step.
+ *
+ * <pre>{@code
+ * Outcome r = grants.reserve("export", true, journal.id(), 100, 1, 0);   // GRANTED, value = credits reserved
+ * grants.confirm("export", true, journal.id(), journal.used(), false);    // the counter now shows the use
+ * grants.confirm("export", true, journal.id(), journal.used(), true);     // settled: unused credits are back
+ * }</pre>
+ */
+public interface Grants {
+
+    /**
+     * Reserves up to {@code want} units and at least {@code least} for {@code journal}: credits above the floor
+     * {@code bound}, or room under the cap {@code bound} ({@link Backend#NO_CAP}: none). Near the bound fewer
+     * than {@code want} are given, so that several processes share what is left.
+     *
+     * @return GRANTED with the units reserved as its value, or BOUND_REACHED with the units that were free
+     */
+    Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound);
+
+    /** Records a grant of nothing for {@code journal}, so that its use can be confirmed without a reservation. */
+    Outcome open(String counter, boolean credits, long journal);
+
+    /**
+     * Moves the counter by what {@code journal} used since its last confirmation ({@code used}: its total), and
+     * with {@code settle} removes its grant, which releases what it reserved and did not use.
+     *
+     * @return GRANTED with the counter's value after it, or BOUND_REACHED when the journal has no grant: it was
+     *     settled already and nothing changed
+     */
+    Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle);
+
+    /** Folder for the journals of this backend's counters. */
+    java.nio.file.Path journalDir();
+}

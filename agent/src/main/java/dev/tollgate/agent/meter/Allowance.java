@@ -1,0 +1,284 @@
+package dev.tollgate.agent.meter;
+
+import java.io.IOException;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tollgate.UsageDeniedException.Reason;
+import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.config.JournalSettings;
+import dev.tollgate.agent.config.Sync;
+import dev.tollgate.agent.journal.Journal;
+import dev.tollgate.agent.log.Log;
+
+/**
+ * What a journaled feature ({@code sync: leased} or {@code batched}) may serve without asking its backend, and
+ * the record of what it served. The hot path is one compare-and-set on the units left and one store into the
+ * calling thread's journal slot: no lock, no system call, no allocation. When the units left do not cover a
+ * call, the call waits for its {@link Account} to get more (a lease, or room under the cap); the
+ * {@link Syncer} gets more before that is needed and confirms what was served in the background.
+ *
+ * <p>Usage with no cap has no units left to count: a call only writes its slot.
+ */
+final class Allowance {
+
+    private final String name;
+    private final Feature feature;
+    private final Account account;
+    private final JournalSettings settings;
+    private final Syncer syncer;
+    private final AtomicLong available = new AtomicLong();
+    private final boolean bounded;
+    private volatile Journal journal;
+    private volatile String broken;
+    /** Units served offline (grace) since the backend last answered; guarded by this. */
+    private long servedOffline;
+    private volatile long lastAnswer = System.currentTimeMillis();
+    private volatile long lastCommit = System.currentTimeMillis();
+    private volatile long committedUsed;
+    /** After a failed step, the syncer waits until then (exponential backoff with jitter). */
+    private long retryAt;
+    private int failures;
+    private long lastForce;
+
+    Allowance(String name, Feature feature, Account account, JournalSettings settings, Syncer syncer) {
+        this.syncer = syncer;
+        this.name = name;
+        this.feature = feature;
+        this.account = account;
+        this.settings = settings;
+        this.bounded = account.bounded();
+    }
+
+    /** Charges {@code units} to the calling thread: null to go ahead, else why not. Never throws. */
+    FeatureMeter.Denial charge(Metering.PerThread t, int index, int units) {
+        Journal.Slot slot = t.slots(index);
+        if (slot == null || slot.journal() != journal) {
+            slot = claim(t, index);
+            if (slot == null) {
+                return new FeatureMeter.Denial(Reason.MISCONFIGURED, units, -1, broken);
+            }
+        }
+        if (bounded) {
+            AtomicLong a = available;
+            long left = a.get();
+            if (left < units || !a.compareAndSet(left, left - units)) {
+                return chargeSlowly(slot, units);
+            }
+        }
+        slot.add(units);
+        return null;
+    }
+
+    /** Gives back a charge of a call that threw, to the journal and to what may be served. */
+    void refund(Metering.PerThread t, int index, int units) {
+        Journal.Slot slot = t.slots(index);
+        if (slot == null) {
+            return;
+        }
+        slot.add(-units);
+        if (bounded) {
+            available.addAndGet(units);
+        }
+    }
+
+    private Journal.Slot claim(Metering.PerThread t, int index) {
+        Journal j = journal();
+        if (j == null) {
+            return null;
+        }
+        Journal.Slot s = j.claim();
+        t.slots(index, s);
+        return s;
+    }
+
+    /** The journal, opened at the first call. */
+    Journal journal() {
+        Journal j = journal;
+        if (j != null || broken != null) {
+            return j;
+        }
+        synchronized (this) {
+            if (journal == null && broken == null) {
+                try {
+                    long carried = account.open();
+                    Journal opened = account.journal();
+                    opened.forceEachCall(settings.fsync() == JournalSettings.Fsync.ALWAYS);
+                    available.addAndGet(carried);
+                    journal = opened;
+                    syncer.watch(this);
+                } catch (IOException | RuntimeException e) {
+                    broken = "the journal of feature '" + name + "' cannot be used: " + e.getMessage();
+                    Log.error(broken + "; its calls are denied until this is fixed");
+                }
+            }
+            return journal;
+        }
+    }
+
+    private synchronized FeatureMeter.Denial chargeSlowly(Journal.Slot slot, int units) {
+        for (;;) {
+            long left = available.get();
+            if (left >= units) {
+                if (available.compareAndSet(left, left - units)) {
+                    slot.add(units);
+                    return null;
+                }
+                continue;
+            }
+            Outcome o = refill(units - left);
+            if (o.isGranted()) {
+                continue;
+            }
+            switch (o.status()) {
+                case BOUND_REACHED:
+                    long free = Math.max(0, left) + Math.max(0, o.value() == Outcome.UNKNOWN ? 0 : o.value());
+                    return new FeatureMeter.Denial(feature.mode() == Feature.Mode.CREDITS ? Reason.CREDITS_EXHAUSTED
+                            : Reason.CAP_REACHED, units, free, null);
+                case MISCONFIGURED:
+                    Log.errorOnce("misconfigured:" + name + ":" + o.detail(), "feature '" + name + "': " + o.detail()
+                            + "; its calls are denied until this is fixed");
+                    return new FeatureMeter.Denial(Reason.MISCONFIGURED, units, -1, o.detail());
+                case UNAVAILABLE:
+                default:
+                    return offline(slot, units, o);
+            }
+        }
+    }
+
+    /** Gets at least {@code least} more units into {@link #available}; the caller holds the lock. */
+    private Outcome refill(long least) {
+        long want = Math.max(least, feature.sync().block());
+        Outcome o;
+        try {
+            o = account.refill(least, want, Math.max(0, available.get()));
+        } catch (RuntimeException e) {
+            o = Outcome.unavailable("internal error: " + e);
+        }
+        if (o.isGranted()) {
+            available.addAndGet(o.value());
+            answered();
+        } else if (o.status() != Outcome.Status.UNAVAILABLE) {
+            answered();
+        }
+        return o;
+    }
+
+    private void answered() {
+        lastAnswer = System.currentTimeMillis();
+        servedOffline = 0;
+    }
+
+    /** The backend is unreachable: deny, run uncharged, or serve within the grace limits. */
+    private FeatureMeter.Denial offline(Journal.Slot slot, int units, Outcome o) {
+        switch (feature.onBackendFailure()) {
+            case ALLOW:
+                Log.warnOnce("allow:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
+                        + "); calls run uncharged by onBackendFailure: allow");
+                return FeatureMeter.UNCHARGED;
+            case GRACE:
+                Sync sync = feature.sync();
+                long since = System.currentTimeMillis() - lastAnswer;
+                boolean inUnits = sync.graceUnits() == 0 || servedOffline + units <= sync.graceUnits();
+                boolean inTime = sync.graceMillis() == 0 || since <= sync.graceMillis();
+                if (inUnits && inTime) {
+                    Log.warnOnce("grace:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
+                            + "); serving calls offline within grace, recorded in the journal and sent when it is back");
+                    servedOffline += units;
+                    slot.add(units);
+                    return null;
+                }
+                String why = !inUnits ? "the offline grace of " + sync.graceUnits() + " units is used up"
+                        : "offline for " + since / 1000 + " s, longer than the grace of " + sync.graceMillis() / 1000 + " s";
+                return new FeatureMeter.Denial(Reason.OFFLINE, units, -1, why + " (" + o.detail() + ")");
+            case DENY:
+            default:
+                Log.warnOnce("deny:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
+                        + "); calls are denied by onBackendFailure: deny");
+                return new FeatureMeter.Denial(Reason.BACKEND_UNAVAILABLE, units, -1, o.detail());
+        }
+    }
+
+    /** For the syncer: confirm what was served when it is time, and get more before calls need to wait. */
+    void sync(long now) {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        if (settings.fsync() == JournalSettings.Fsync.INTERVAL && now - lastForce >= settings.fsyncEveryMillis()) {
+            lastForce = now;
+            j.force();
+        }
+        if (now < retryAt) {
+            return;
+        }
+        long used = j.used();
+        long unsent = used - committedUsed;
+        Sync sync = feature.sync();
+        boolean ok = true;
+        if (unsent != 0 && (now - lastCommit >= sync.flushEveryMillis() || Math.abs(unsent) >= sync.flushUnits())) {
+            ok = commit(used);
+        }
+        if (ok && bounded && available.get() < Math.max(1, sync.block() / 2)) {
+            synchronized (this) {
+                if (available.get() < Math.max(1, sync.block() / 2)) {
+                    ok = refill(1).status() != Outcome.Status.UNAVAILABLE;
+                }
+            }
+        }
+        if (ok) {
+            failures = 0;
+        } else {
+            // 0.5 s, 1 s, 2 s ... up to a minute, each spread by +-50% so that many processes do not retry together.
+            long base = Math.min(60_000, 500L << Math.min(7, failures++));
+            retryAt = now + base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base);
+        }
+    }
+
+    /** Sends what was served; true unless the backend was unreachable. */
+    boolean commit(long used) {
+        Outcome o;
+        try {
+            o = account.commit();
+        } catch (RuntimeException e) {
+            o = Outcome.unavailable("internal error: " + e);
+        }
+        lastCommit = System.currentTimeMillis();
+        if (o.isGranted()) {
+            committedUsed = used;
+            synchronized (this) {
+                answered();
+            }
+            return true;
+        }
+        Log.warnOnce("commit:" + name, "feature '" + name + "': served units could not be confirmed yet (" + o
+                + "); they stay in the journal and are sent again");
+        return o.status() != Outcome.Status.UNAVAILABLE;
+    }
+
+    /** At shutdown: confirm and settle. Never throws. */
+    void close() {
+        if (journal != null) {
+            try {
+                account.close();
+            } catch (RuntimeException e) {
+                Log.warn("feature '" + name + "': closing its journal failed: " + e + "; the next start settles it");
+            }
+        }
+    }
+
+    OptionalLong balance() {
+        return account.balance();
+    }
+
+    /** Units this process may still serve without asking (for tests and the balance). */
+    long available() {
+        return available.get();
+    }
+
+    @Override
+    public String toString() {
+        return "allowance of '" + name + "' (" + feature.sync() + ")";
+    }
+}

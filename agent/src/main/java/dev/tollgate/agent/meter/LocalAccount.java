@@ -1,0 +1,166 @@
+package dev.tollgate.agent.meter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Grants;
+import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.journal.Journal;
+import dev.tollgate.agent.log.Log;
+
+/**
+ * A journaled feature on a backend that records grants with the counter (the local ledger): exact across
+ * threads, processes and kill -9, because taking a block and settling it are each one atomic write of the
+ * counter, and what the block paid for is in the journal before a call runs.
+ *
+ * <p>Journals of processes that ended (their lock is free) are settled when this one opens and whenever a
+ * reservation finds the counter exhausted: their unused credits come back and their unconfirmed usage is
+ * added, in one step; a journal whose grant is gone was settled already and is deleted.
+ */
+final class LocalAccount implements Account {
+
+    private final Grants grants;
+    private final Backend backend;
+    private final String counter;
+    private final boolean credits;
+    /** Credits: the floor; usage: the cap, or {@link Backend#NO_CAP}. */
+    private final long bound;
+    private volatile Journal journal;
+
+    LocalAccount(Grants grants, Backend backend, String counter, boolean credits, long bound) {
+        this.grants = grants;
+        this.backend = backend;
+        this.counter = counter;
+        this.credits = credits;
+        this.bound = bound;
+    }
+
+    @Override
+    public long open() throws IOException {
+        Path dir = grants.journalDir();
+        settleEnded(dir, null);
+        Journal j = Journal.create(dir, counter, credits);
+        if (!bounded()) {
+            Outcome o = grants.open(counter, credits, j.id());
+            if (!o.isGranted()) {
+                j.delete();
+                throw new IOException(o.detail());
+            }
+        }
+        journal = j;
+        return 0;
+    }
+
+    @Override
+    public Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public boolean bounded() {
+        return credits || bound != Backend.NO_CAP;
+    }
+
+    @Override
+    public Outcome refill(long least, long want, long held) {
+        Journal j = journal;
+        Outcome o = grants.reserve(counter, credits, j.id(), want, least, bound);
+        if (o.status() == Outcome.Status.BOUND_REACHED && settleEnded(grants.journalDir(), j) > 0) {
+            o = grants.reserve(counter, credits, j.id(), want, least, bound);
+        }
+        return o;
+    }
+
+    @Override
+    public Outcome commit() {
+        Journal j = journal;
+        long used = j.used();
+        Outcome o = grants.confirm(counter, credits, j.id(), used, false);
+        if (o.isGranted()) {
+            j.state(j.state().confirmed(used).synced(System.currentTimeMillis()));
+        }
+        return o;
+    }
+
+    @Override
+    public void close() {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        Outcome o = grants.confirm(counter, credits, j.id(), j.used(), true);
+        if (o.isGranted()) {
+            try {
+                j.delete();
+                return;
+            } catch (IOException e) {
+                Log.warn(j + " was settled but could not be deleted (" + e + "); the next start deletes it");
+            }
+        } else {
+            Log.warn("counter '" + counter + "': " + j + " could not be settled at exit (" + o
+                    + "); the next start settles it");
+        }
+        j.close();
+    }
+
+    @Override
+    public OptionalLong balance() {
+        Outcome o = backend.read(counter);
+        if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
+            return OptionalLong.empty();
+        }
+        Journal j = journal;
+        long unconfirmed = 0;
+        if (j != null) {
+            unconfirmed = j.used() - confirmedOf(j);
+        }
+        return OptionalLong.of(credits ? o.value() - bound - unconfirmed : o.value() + unconfirmed);
+    }
+
+    /** The journal's use as last confirmed, tracked in its state so that the balance need not read the grant. */
+    private static long confirmedOf(Journal j) {
+        return j.state().confirmed;
+    }
+
+    /**
+     * Settles every journal of this counter whose process has ended.
+     *
+     * @return how many were settled
+     */
+    private int settleEnded(Path dir, Journal mine) {
+        int settled = 0;
+        try {
+            for (Path p : Journal.of(dir, counter, mine)) {
+                Journal ended;
+                try {
+                    ended = Journal.adopt(p, credits);
+                } catch (Journal.CorruptException e) {
+                    Log.errorOnce("corrupt:" + p, e.getMessage());
+                    continue;
+                } catch (IOException e) {
+                    continue; // deleted meanwhile by another process settling it
+                }
+                if (ended == null) {
+                    continue; // a live process
+                }
+                long used = ended.used();
+                Outcome o = grants.confirm(counter, credits, ended.id(), used, true);
+                if (o.isGranted()) {
+                    Log.info("counter '" + counter + "': settled " + ended + " of a process that ended (" + used
+                            + " units used)");
+                    settled++;
+                }
+                if (o.isGranted() || o.status() == Outcome.Status.BOUND_REACHED) {
+                    ended.delete(); // BOUND_REACHED: no grant, settled before a crash
+                } else {
+                    ended.close();
+                }
+            }
+        } catch (IOException e) {
+            Log.warnOnce("journals:" + dir, "cannot list journals in " + dir + ": " + e);
+        }
+        return settled;
+    }
+}

@@ -1,0 +1,309 @@
+package dev.tollgate.agent.meter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.journal.Journal;
+import dev.tollgate.agent.journal.Journal.State;
+import dev.tollgate.agent.log.Log;
+
+/**
+ * A journaled feature on a backend with plain counter steps and no transactions (Cryptolens): leases are
+ * bounded decrements of a block, batches are coalesced increments, and the journal's {@link State} says what
+ * the backend confirmed.
+ *
+ * <p>No step is ever sent twice blindly. Before a step the journal records it as pending, with the counter's
+ * value just read; when the answer is lost (a timeout after sending), the counter is read back before anything
+ * else is sent: a decrement of {@code n} was applied when the value is now at most {@code before - n}, an
+ * increment when it is at least {@code before + n}. This is exact while no other process moves the same counter
+ * between the two reads; when one does, the step is taken as applied, so that usage is never counted twice and
+ * a credit is never spent that was not granted (the cost: units a lost answer hid may go unbilled, or credits
+ * unused).
+ *
+ * <p>Credits leased and not spent stay in the journal at exit (giving them back would need the Increment
+ * permission) and are spent first by the next run, which adopts the journal of a process that ended. Usage
+ * not yet sent is sent by the next run the same way. Calls served offline within the grace are journaled like
+ * any other: credits used beyond what was leased are taken from the backend when it is back.
+ */
+final class RemoteAccount implements Account {
+
+    private final Backend backend;
+    private final Path dir;
+    private final String counter;
+    private final String name;
+    private final boolean credits;
+    /** Credits: the floor; usage: the cap, or {@link Backend#NO_CAP}. */
+    private final long bound;
+    private volatile Journal journal;
+
+    RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
+        this.backend = backend;
+        this.dir = dir;
+        this.counter = feature.counter();
+        this.name = feature.name();
+        this.credits = credits;
+        this.bound = bound;
+    }
+
+    @Override
+    public synchronized long open() throws IOException {
+        Journal mine = null;
+        List<Path> found = Journal.of(dir, counter, null);
+        for (Path p : found) {
+            Journal ended;
+            try {
+                ended = Journal.adopt(p, credits);
+            } catch (Journal.CorruptException e) {
+                Log.errorOnce("corrupt:" + p, e.getMessage());
+                continue;
+            }
+            if (ended == null) {
+                continue; // a live process
+            }
+            if (mine == null) {
+                mine = ended; // carry on in it: its slots keep counting, its state stays true
+                finishAbsorbing(mine);
+                continue;
+            }
+            absorb(mine, ended);
+        }
+        if (mine == null) {
+            mine = Journal.create(dir, counter, credits);
+        } else {
+            State s = mine.state();
+            long used = mine.used();
+            Log.info("feature '" + name + "': carried on with " + mine + " of a process that ended: "
+                    + (credits ? (s.granted - used) + " leased credits left" : (used - s.confirmed) + " units to send")
+                    + (s.pending == null ? "" : ", one step to check with the backend"));
+        }
+        journal = mine;
+        long left = credits ? mine.state().granted - mine.used() : 0;
+        return Math.max(0, left);
+    }
+
+    /**
+     * Adds the units of an ended journal to {@code mine} and deletes it. The state that adds them also names the
+     * journal being absorbed, so that a crash before the file is gone does not add them twice.
+     */
+    private void absorb(Journal mine, Journal ended) throws IOException {
+        State theirs = ended.state();
+        if (theirs.pending != null || theirs.absorbing != 0) {
+            ended.close(); // it has a step to check first; the next start takes it over
+            return;
+        }
+        State s = mine.state();
+        mine.state(s.granted(s.granted + theirs.granted).confirmed(s.confirmed + theirs.confirmed)
+                .adjust(s.adjust + ended.used()).absorbing(ended.id()));
+        ended.delete();
+        mine.state(mine.state().absorbing(0));
+    }
+
+    /** A crash while absorbing: the units are in; the absorbed file must go, if it is still there. */
+    private void finishAbsorbing(Journal mine) throws IOException {
+        long id = mine.state().absorbing;
+        if (id == 0) {
+            return;
+        }
+        for (Path p : Journal.of(dir, counter, mine)) {
+            if (p.getFileName().toString().equals(counter + "." + Long.toHexString(id) + ".journal")) {
+                Journal gone = Journal.adopt(p, credits);
+                if (gone != null) {
+                    gone.delete();
+                }
+            }
+        }
+        mine.state(mine.state().absorbing(0));
+    }
+
+    @Override
+    public Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public boolean bounded() {
+        return credits || bound != Backend.NO_CAP;
+    }
+
+    @Override
+    public synchronized Outcome refill(long least, long want, long held) {
+        Outcome resolved = resolvePending();
+        if (resolved != null) {
+            return resolved;
+        }
+        Journal j = journal;
+        Outcome read = backend.read(counter);
+        if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
+            return read.isGranted() ? Outcome.unavailable("the backend did not say the counter's value") : read;
+        }
+        long value = read.value();
+        long used = j.used();
+        State s = j.state();
+        if (!credits) {
+            long room = bound - value - Math.max(0, used - s.confirmed) - held;
+            if (room < least) {
+                return Outcome.boundReached(Math.max(0, room));
+            }
+            return Outcome.granted(Math.min(want, room));
+        }
+        long owed = Math.max(0, used - s.granted); // served offline beyond the lease
+        long free = value - bound;
+        long need = least + owed;
+        if (free < need) {
+            return Outcome.boundReached(Math.max(0, free - owed));
+        }
+        long block = free >= 2 * (want + owed) ? want + owed : Math.min(free, Math.max(need, (free + 1) / 2));
+        Outcome o = lease(block, value);
+        return o.isGranted() ? Outcome.granted(block - owed) : o;
+    }
+
+    /** Takes {@code block} credits, recording the step first; {@code before} is the value just read. */
+    private Outcome lease(long block, long before) {
+        Journal j = journal;
+        j.state(j.state().pending(State.Op.TAKE, block, before));
+        Outcome o = backend.take(counter, block, bound);
+        return settle(o);
+    }
+
+    /** Applies the answer to the pending step: confirmed, refused, or lost (then read back). */
+    private Outcome settle(Outcome o) {
+        Journal j = journal;
+        State s = j.state();
+        if (o.isGranted()) {
+            j.state(applied(s).synced(System.currentTimeMillis()));
+            return o;
+        }
+        if (o.status() == Outcome.Status.UNAVAILABLE && o.ambiguous()) {
+            Outcome resolved = resolvePending();
+            if (resolved != null) {
+                return resolved; // still pending: nothing is sent until it is read back
+            }
+            State after = j.state();
+            boolean wasApplied = after.granted != s.granted || after.confirmed != s.confirmed;
+            return wasApplied ? Outcome.granted(Outcome.UNKNOWN) : Outcome.unavailable(o.detail());
+        }
+        j.state(s.pending(null, 0, 0)); // certainly not applied
+        return o;
+    }
+
+    private static State applied(State s) {
+        State next = s.pending == State.Op.TAKE ? s.granted(s.granted + s.pendingUnits)
+                : s.confirmed(s.confirmed + s.pendingUnits);
+        return next.pending(null, 0, 0);
+    }
+
+    /**
+     * Settles a step whose answer was lost, by reading the counter back.
+     *
+     * @return null when nothing is pending any more; else why the backend cannot be used now
+     */
+    private Outcome resolvePending() {
+        Journal j = journal;
+        State s = j.state();
+        if (s.pending == null) {
+            return null;
+        }
+        Outcome read = backend.read(counter);
+        if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
+            return read.isGranted() ? Outcome.unavailable("cannot read the counter back") : read;
+        }
+        long now = read.value();
+        boolean wasApplied = s.pendingBefore == Outcome.UNKNOWN
+                || (s.pending == State.Op.TAKE ? now <= s.pendingBefore - s.pendingUnits
+                        : now >= s.pendingBefore + s.pendingUnits);
+        j.state((wasApplied ? applied(s) : s.pending(null, 0, 0)).synced(System.currentTimeMillis()));
+        Log.info("feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
+                + s.pendingUnits + " whose answer was lost " + (wasApplied ? "was" : "was not")
+                + " applied (read back " + now + ", before " + s.pendingBefore + ")");
+        return null;
+    }
+
+    @Override
+    public synchronized Outcome commit() {
+        Outcome resolved = resolvePending();
+        if (resolved != null) {
+            return resolved;
+        }
+        Journal j = journal;
+        State s = j.state();
+        long used = j.used();
+        if (credits) {
+            long owed = used - s.granted;
+            if (owed <= 0) {
+                return Outcome.granted(0);
+            }
+            // Served offline beyond the lease: take those credits now.
+            Outcome read = backend.read(counter);
+            if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
+                return read.isGranted() ? Outcome.unavailable("the backend did not say the counter's value") : read;
+            }
+            Outcome o = lease(owed, read.value());
+            if (o.status() == Outcome.Status.BOUND_REACHED) {
+                Log.error("feature '" + name + "': " + owed + " credits served offline could not be taken: the "
+                        + "backend has no credits left for them; they are written off");
+                j.state(j.state().granted(used));
+                return Outcome.granted(0);
+            }
+            return o;
+        }
+        long unsent = used - s.confirmed;
+        if (unsent <= 0) {
+            return Outcome.granted(0); // refunds after a send are kept until more usage covers them
+        }
+        Outcome read = backend.read(counter);
+        long before = read.isGranted() ? read.value() : Outcome.UNKNOWN;
+        if (!read.isGranted()) {
+            return read;
+        }
+        j.state(s.pending(State.Op.ADD, unsent, before));
+        // Sent without the cap: the cap was enforced before the calls ran, and the backend must record what was served.
+        return settle(backend.add(counter, unsent, Backend.NO_CAP));
+    }
+
+    @Override
+    public synchronized void close() {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        Outcome o = commit();
+        State s = j.state();
+        long used = j.used();
+        long left = credits ? s.granted - used : used - s.confirmed;
+        if (s.pending == null && left == 0) {
+            try {
+                j.delete();
+                return;
+            } catch (IOException e) {
+                Log.warn(j + " could not be deleted (" + e + "); the next start deletes it");
+            }
+        } else if (credits && left > 0 && s.pending == null) {
+            Log.info("feature '" + name + "': " + left + " leased credits are kept in " + j
+                    + " for the next start");
+        } else {
+            Log.warn("feature '" + name + "': " + (left > 0 ? left + " units" : "a step") + " could not be confirmed"
+                    + " at exit (" + o + "); they are kept in " + j + " and sent by the next start");
+        }
+        j.close();
+    }
+
+    @Override
+    public OptionalLong balance() {
+        Outcome o = backend.read(counter);
+        if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
+            return OptionalLong.empty();
+        }
+        Journal j = journal;
+        long mine = 0;
+        if (j != null) {
+            State s = j.state();
+            mine = credits ? s.granted - j.used() : j.used() - s.confirmed;
+        }
+        return OptionalLong.of(credits ? o.value() - bound + mine : o.value() + mine);
+    }
+}

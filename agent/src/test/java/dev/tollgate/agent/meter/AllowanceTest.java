@@ -1,0 +1,358 @@
+package dev.tollgate.agent.meter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tollgate.UsageDeniedException;
+import dev.tollgate.UsageDeniedException.Reason;
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.ConfigLoader;
+import dev.tollgate.agent.journal.Journal;
+import dev.tollgate.agent.ledger.LocalLedger;
+import dev.tollgate.agent.site.Site;
+import dev.tollgate.agent.site.Sites;
+
+/**
+ * Leased credits and batched usage, through the metering runtime: on the local ledger (grants recorded with
+ * the counter) and on a backend of plain counters (read-back, adoption, offline grace).
+ */
+class AllowanceTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<Metering> open = new ArrayList<>();
+    private final List<Backend> backends = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        open.forEach(Metering::close);
+        backends.forEach(Backend::close);
+    }
+
+    private Path ledgerDir() {
+        return dir.resolve("ledger");
+    }
+
+    private Path journals() {
+        return ledgerDir().resolve("journal");
+    }
+
+    private LocalLedger ledger(long opening) {
+        LocalLedger l = new LocalLedger(ledgerDir(), Map.of("export", opening));
+        backends.add(l);
+        return l;
+    }
+
+    private static final class Run {
+        final Metering metering;
+        final Sites sites = new Sites();
+
+        Run(Metering metering) {
+            this.metering = metering;
+            sites.listen(metering);
+        }
+
+        Site site(String feature, int cost) {
+            return sites.register(feature, cost, "com.acme.Reports", feature + "()", "@Metered");
+        }
+
+        /** One call: null when it ran, else the denial. */
+        Throwable call(Site s) {
+            Throwable denied = metering.enter(s.id(), AllowanceTest.class);
+            if (denied == null) {
+                metering.exit(s.id(), null);
+            }
+            return denied;
+        }
+
+        Throwable callThatThrows(Site s) {
+            Throwable denied = metering.enter(s.id(), AllowanceTest.class);
+            if (denied == null) {
+                metering.exit(s.id(), new IllegalStateException("the method failed"));
+            }
+            return denied;
+        }
+    }
+
+    private Run run(String yaml, Backend backend) {
+        Config config = new ConfigLoader(Map.of(), "/home/u").parse(yaml, "t.yml", dir);
+        assertThat(config.problems()).isEmpty();
+        Metering m = new Metering(config, backend);
+        open.add(m);
+        return new Run(m);
+    }
+
+    private static int served(Run r, Site s, int calls) {
+        int ran = 0;
+        for (int i = 0; i < calls; i++) {
+            if (r.call(s) == null) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    private static Reason reason(Throwable t) {
+        assertThat(t).isInstanceOf(UsageDeniedException.class);
+        return ((UsageDeniedException) t).getReason();
+    }
+
+    private long journalFiles() throws IOException {
+        if (!Files.isDirectory(journals())) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(journals())) {
+            return s.count();
+        }
+    }
+
+    // ---- local ledger: leased credits ----
+
+    private static final String LEASED = "features:\n  export: { mode: credits, sync: leased, block: 100 }\n";
+
+    @Test
+    void leasedCreditsAreSpentFromABlockAndTheUnusedRestIsBackAtClose() throws IOException {
+        LocalLedger ledger = ledger(1000);
+        Run r = run(LEASED, ledger);
+        Site s = r.site("export", 0);
+
+        assertThat(served(r, s, 10)).isEqualTo(10);
+        assertThat(ledger.read("export").value()).as("the block is held, not yet confirmed as spent").isEqualTo(1000);
+
+        r.metering.close();
+        assertThat(ledger.read("export").value()).isEqualTo(990);
+        assertThat(journalFiles()).as("a settled journal is deleted").isZero();
+    }
+
+    @Test
+    void eightThreadsSpendExactlyTheCreditsThereAreAndThenAreDenied() throws Exception {
+        LocalLedger ledger = ledger(1000);
+        Run r = run(LEASED, ledger);
+        Site s = r.site("export", 0);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            done.add(pool.submit((Callable<Integer>) () -> served(r, s, 200)));
+        }
+        int total = 0;
+        for (Future<Integer> f : done) {
+            total += f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(total).isEqualTo(1000);
+        assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
+        r.metering.close();
+        assertThat(ledger.read("export").value()).isZero();
+    }
+
+    @Test
+    void aStrictTakeCannotSpendCreditsThatAreLeasedToAJournal() {
+        LocalLedger ledger = ledger(150);
+        Run r = run(LEASED, ledger);
+        served(r, r.site("export", 0), 1); // leases 75 (half of what is free, near the bound)
+
+        assertThat(ledger.take("export", 100, 0).status()).isEqualTo(dev.tollgate.agent.backend.Outcome.Status.BOUND_REACHED);
+        assertThat(ledger.take("export", 75, 0).isGranted()).isTrue();
+    }
+
+    @Test
+    void aCallThatThrowsGivesItsLeasedCreditBack() {
+        LocalLedger ledger = ledger(10);
+        Run r = run("features:\n  export: { mode: credits, sync: leased, refund: onException }\n", ledger);
+        Site s = r.site("export", 0);
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(r.callThatThrows(s)).isNull();
+        }
+        assertThat(served(r, s, 3)).isEqualTo(3);
+        r.metering.close();
+        assertThat(ledger.read("export").value()).isEqualTo(7);
+    }
+
+    @Test
+    void theJournalOfAProcessThatEndedWithoutClosingIsSettledByTheNextOne() throws IOException {
+        LocalLedger first = ledger(1000);
+        Run crashed = run(LEASED, first);
+        Site s = crashed.site("export", 0);
+        assertThat(served(crashed, s, 30)).isEqualTo(30);
+        // As kill -9 would: the lock goes, nothing is settled.
+        journalOf(crashed, s).close();
+        open.remove(crashed.metering);
+        assertThat(journalFiles()).isEqualTo(1);
+
+        Run next = run(LEASED, ledger(1000));
+        assertThat(served(next, next.site("export", 0), 5)).isEqualTo(5);
+
+        assertThat(first.read("export").value()).as("the ended journal's 30 were confirmed, its other 70 are back")
+                .isEqualTo(970);
+        next.metering.close();
+        assertThat(first.read("export").value()).isEqualTo(965);
+        assertThat(journalFiles()).isZero();
+    }
+
+    private static Journal journalOf(Run r, Site s) {
+        Journal j = r.metering.journalOf(s.feature());
+        assertThat(j).isNotNull();
+        return j;
+    }
+
+    // ---- local ledger: batched usage ----
+
+    @Test
+    void batchedUsageUnderACapServesExactlyTheCapAcrossThreads() throws Exception {
+        LocalLedger ledger = ledger(0);
+        Run r = run("features:\n  render: { mode: usage, sync: batched, bound: 500, block: 40 }\n", ledger);
+        Site s = r.site("render", 0);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            done.add(pool.submit((Callable<Integer>) () -> served(r, s, 200)));
+        }
+        int total = 0;
+        for (Future<Integer> f : done) {
+            total += f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(total).isEqualTo(500);
+        assertThat(reason(r.call(s))).isEqualTo(Reason.CAP_REACHED);
+        r.metering.close();
+        assertThat(ledger.read("render").value()).isEqualTo(500);
+    }
+
+    @Test
+    void batchedUsageWithoutACapIsSentInTheBackgroundEveryFlushInterval() throws Exception {
+        LocalLedger ledger = ledger(0);
+        Run r = run("features:\n  render: { mode: usage, sync: batched, flushEvery: 100ms }\n", ledger);
+        Site s = r.site("render", 0);
+
+        assertThat(served(r, s, 42)).isEqualTo(42);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ledger.read("render").value() != 42 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ledger.read("render").value()).isEqualTo(42);
+        assertThat(r.metering.balance("render")).hasValue(42);
+    }
+
+    // ---- plain counters (Cryptolens-like): leases with read-back ----
+
+    private static final String REMOTE = "journal: { dir: journals }\nfeatures:\n";
+
+    @Test
+    void leasesTakeBlocksSoFewBackendStepsServeManyCalls() {
+        FakeCounters backend = new FakeCounters().set("export", 250);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
+        Site s = r.site("export", 0);
+
+        assertThat(served(r, s, 300)).isEqualTo(250);
+        assertThat(backend.value("export")).isZero();
+        // 100, then half of what is free near the end (75, 38, 19, 9, 5, 2, 1, 1): nine steps for 250 calls.
+        assertThat(backend.takes.get()).isEqualTo(9);
+    }
+
+    @Test
+    void aLeaseWhoseAnswerWasLostButWhichWasAppliedIsReadBackAndNotTakenAgain() {
+        FakeCounters backend = new FakeCounters().set("export", 1000).fail(FakeCounters.Fault.LOST_AFTER_APPLYING);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
+
+        assertThat(served(r, r.site("export", 0), 1)).isEqualTo(1);
+        assertThat(backend.value("export")).as("one block left the counter, once").isEqualTo(900);
+        assertThat(backend.takes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseWhoseAnswerWasLostBeforeItWasAppliedIsReadBackAndTakenAgain() {
+        FakeCounters backend = new FakeCounters().set("export", 1000).fail(FakeCounters.Fault.LOST_BEFORE_APPLYING);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
+        Site s = r.site("export", 0);
+
+        Throwable first = r.call(s);
+        assertThat(reason(first)).as("not applied: this call had nothing to spend").isEqualTo(Reason.BACKEND_UNAVAILABLE);
+        assertThat(served(r, s, 1)).isEqualTo(1);
+        assertThat(backend.value("export")).isEqualTo(900);
+    }
+
+    @Test
+    void creditsLeasedAndUnspentAtExitAreSpentFirstByTheNextRun() {
+        FakeCounters backend = new FakeCounters().set("export", 1000);
+        String yaml = REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n";
+        Run first = run(yaml, backend);
+        assertThat(served(first, first.site("export", 0), 10)).isEqualTo(10);
+        first.metering.close();
+        int takes = backend.takes.get();
+
+        Run next = run(yaml, backend);
+        assertThat(served(next, next.site("export", 0), 90)).isEqualTo(90);
+
+        assertThat(backend.takes.get()).as("the 90 left were the journal's").isEqualTo(takes);
+        assertThat(backend.value("export")).isEqualTo(900);
+    }
+
+    @Test
+    void batchedUsageIsSentOnceCoalescedAndALostAnswerIsNotSentTwice() {
+        FakeCounters backend = new FakeCounters().fail(FakeCounters.Fault.LOST_AFTER_APPLYING);
+        Run r = run(REMOTE + "  render: { mode: usage, sync: batched }\n", backend);
+
+        assertThat(served(r, r.site("render", 0), 30)).isEqualTo(30);
+        r.metering.close();
+
+        assertThat(backend.value("render")).isEqualTo(30);
+        assertThat(backend.adds.get()).isEqualTo(1);
+    }
+
+    // ---- offline ----
+
+    @Test
+    void offlineCallsAreServedWithinTheGraceUnitsThenDeniedAsOfflineAndSentWhenTheBackendIsBack() {
+        FakeCounters backend = new FakeCounters();
+        backend.down(true);
+        Run r = run(REMOTE + "  render: { mode: usage, sync: batched, bound: 1000, onBackendFailure: grace, "
+                + "grace: { units: 5 } }\n", backend);
+        Site s = r.site("render", 0);
+
+        assertThat(served(r, s, 5)).isEqualTo(5);
+        Throwable sixth = r.call(s);
+        assertThat(reason(sixth)).isEqualTo(Reason.OFFLINE);
+        assertThat(sixth).hasMessageContaining("offline grace of 5 units is used up");
+
+        backend.down(false);
+        assertThat(served(r, s, 1)).isEqualTo(1);
+        r.metering.close();
+        assertThat(backend.value("render")).isEqualTo(6);
+    }
+
+    @Test
+    void creditsServedOfflineBeyondTheLeaseAreTakenWhenTheBackendIsBack() {
+        FakeCounters backend = new FakeCounters().set("export", 100);
+        backend.down(true);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, onBackendFailure: grace, "
+                + "grace: { units: 3 } }\n", backend);
+        Site s = r.site("export", 0);
+
+        assertThat(served(r, s, 4)).isEqualTo(3);
+        backend.down(false);
+        r.metering.close();
+
+        assertThat(backend.value("export")).as("the 3 offline credits were taken afterwards").isEqualTo(97);
+    }
+}

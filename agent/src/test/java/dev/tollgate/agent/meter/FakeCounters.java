@@ -1,0 +1,92 @@
+package dev.tollgate.agent.meter;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Outcome;
+
+/**
+ * A backend with plain counters in memory, like Cryptolens without grants, whose next steps can be made to
+ * fail: unreachable, or answered with a lost reply after or before being applied.
+ */
+final class FakeCounters implements Backend {
+
+    enum Fault { DOWN, LOST_AFTER_APPLYING, LOST_BEFORE_APPLYING }
+
+    private final Map<String, Long> values = new HashMap<>();
+    private final Deque<Fault> faults = new ArrayDeque<>();
+    private volatile boolean down;
+    final AtomicInteger takes = new AtomicInteger();
+    final AtomicInteger adds = new AtomicInteger();
+    final AtomicInteger reads = new AtomicInteger();
+
+    synchronized FakeCounters set(String counter, long value) {
+        values.put(counter, value);
+        return this;
+    }
+
+    synchronized long value(String counter) {
+        return values.getOrDefault(counter, 0L);
+    }
+
+    /** The next take or add fails this way. */
+    synchronized FakeCounters fail(Fault f) {
+        faults.add(f);
+        return this;
+    }
+
+    /** Every step, reads included, fails as unreachable until set back. */
+    void down(boolean d) {
+        down = d;
+    }
+
+    @Override
+    public synchronized Outcome take(String counter, long units, long lowerBound) {
+        takes.incrementAndGet();
+        return step(counter, -units, lowerBound, Long.MAX_VALUE);
+    }
+
+    @Override
+    public synchronized Outcome add(String counter, long units, long cap) {
+        adds.incrementAndGet();
+        return step(counter, units, Long.MIN_VALUE, cap);
+    }
+
+    private Outcome step(String counter, long delta, long low, long high) {
+        if (down) {
+            return Outcome.unavailable("connection refused");
+        }
+        Fault f = faults.poll();
+        if (f == Fault.DOWN) {
+            return Outcome.unavailable("connection refused");
+        }
+        if (f == Fault.LOST_BEFORE_APPLYING) {
+            return Outcome.ambiguous("read timed out");
+        }
+        long next = value(counter) + delta;
+        if (next < low || next > high) {
+            return Outcome.boundReached(value(counter));
+        }
+        values.put(counter, next);
+        return f == Fault.LOST_AFTER_APPLYING ? Outcome.ambiguous("read timed out") : Outcome.granted(Outcome.UNKNOWN);
+    }
+
+    @Override
+    public synchronized Outcome read(String counter) {
+        reads.incrementAndGet();
+        return down ? Outcome.unavailable("connection refused") : Outcome.granted(value(counter));
+    }
+
+    @Override
+    public String describe() {
+        return "fake counters";
+    }
+
+    @Override
+    public void close() {
+    }
+}
