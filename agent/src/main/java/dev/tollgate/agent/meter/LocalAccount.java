@@ -105,8 +105,13 @@ final class LocalAccount implements Account {
         j.close();
     }
 
+    /**
+     * The counter's value with this process's use not yet confirmed, after settling the journals of processes
+     * that ended; other live processes' use shows once they confirm it (every {@code flushEvery}).
+     */
     @Override
     public OptionalLong balance() {
+        settleEnded(grants.journalDir(), journal);
         Outcome o = backend.read(counter);
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
             return OptionalLong.empty();

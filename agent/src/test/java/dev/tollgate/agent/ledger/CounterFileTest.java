@@ -188,6 +188,113 @@ class CounterFileTest {
         }
     }
 
+    // ---- grants of journaling processes ----
+
+    private static final long A = 0xA;
+    private static final long B = 0xB;
+
+    @Test
+    void aReservationHoldsCreditsBackFromOtherReservationsAndFromPlainTakes() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 100)) {
+            CounterFile.Step a = f.reserve(CounterFile.Kind.CREDITS, A, 40, 1, 0);
+            assertThat(a.applied).isTrue();
+            assertThat(a.value).isEqualTo(40);
+            assertThat(f.read()).as("the value moves when use is confirmed, not when it is reserved").isEqualTo(100);
+
+            assertThat(f.take(61, 0).applied).isFalse();
+            assertThat(f.take(60, 0).applied).isTrue();
+            CounterFile.Step b = f.reserve(CounterFile.Kind.CREDITS, B, 10, 1, 0);
+            assertThat(b.applied).isFalse();
+            assertThat(b.value).as("nothing is free").isZero();
+        }
+    }
+
+    @Test
+    void nearTheBoundAReservationTakesHalfOfWhatIsFreeButAtLeastWhatIsNeeded() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 30)) {
+            assertThat(f.reserve(CounterFile.Kind.CREDITS, A, 100, 1, 0).value).isEqualTo(15);
+            assertThat(f.reserve(CounterFile.Kind.CREDITS, B, 100, 12, 0).value).isEqualTo(12);
+            assertThat(f.reserve(CounterFile.Kind.CREDITS, B, 100, 4, 0).applied).as("3 are free").isFalse();
+        }
+    }
+
+    @Test
+    void confirmingMovesTheValueByTheUseSinceTheLastConfirmationAndSettlingReleasesTheRest() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 100)) {
+            f.reserve(CounterFile.Kind.CREDITS, A, 50, 1, 0);
+            assertThat(f.confirm(CounterFile.Kind.CREDITS, A, 10, false).value).isEqualTo(90);
+            assertThat(f.confirm(CounterFile.Kind.CREDITS, A, 25, false).value).isEqualTo(75);
+            assertThat(f.grants()).extracting(g -> g.reserved, g -> g.confirmed, CounterFile.Grant::held)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(50L, 25L, 25L));
+
+            CounterFile.Step settled = f.confirm(CounterFile.Kind.CREDITS, A, 30, true);
+            assertThat(settled.value).isEqualTo(70);
+            assertThat(f.grants()).isEmpty();
+            assertThat(f.take(70, 0).applied).as("the unused 20 are free again").isTrue();
+        }
+    }
+
+    @Test
+    void aGrantThatIsGoneWasSettledAndConfirmingItAgainChangesNothing() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 100)) {
+            f.reserve(CounterFile.Kind.CREDITS, A, 50, 1, 0);
+            f.confirm(CounterFile.Kind.CREDITS, A, 5, true);
+            byte[] before = Files.readAllBytes(file());
+
+            CounterFile.Step again = f.confirm(CounterFile.Kind.CREDITS, A, 5, true);
+            assertThat(again.applied).isFalse();
+            assertThat(again.value).isEqualTo(95);
+            assertThat(Files.readAllBytes(file())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void usageRoomIsReservedUnderTheCapAndUseIsAddedWhenConfirmed() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            assertThat(f.reserve(CounterFile.Kind.USAGE, A, 4, 1, 10).value).isEqualTo(4);
+            assertThat(f.add(7, 10).applied).as("4 of the cap of 10 are held").isFalse();
+            assertThat(f.add(6, 10).applied).isTrue();
+            assertThat(f.confirm(CounterFile.Kind.USAGE, A, 3, true).value).isEqualTo(9);
+            assertThat(f.add(1, 10).applied).as("settled: the 1 reserved and unused is free").isTrue();
+            assertThat(f.add(1, 10).applied).isFalse();
+        }
+    }
+
+    @Test
+    void usageWithoutACapIsOpenedWithoutAReservationAndConfirmedByAddingIt() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            f.open(CounterFile.Kind.USAGE, A);
+            f.open(CounterFile.Kind.USAGE, A);
+            assertThat(f.grants()).hasSize(1);
+            assertThat(f.confirm(CounterFile.Kind.USAGE, A, 42, false).value).isEqualTo(42);
+            assertThat(f.confirm(CounterFile.Kind.USAGE, A, 40, false).value).as("a refund after a confirmation")
+                    .isEqualTo(40);
+        }
+    }
+
+    @Test
+    void grantsSurviveReopeningAndTheFileOfTheFirstFormatIsConvertedWithoutTouchingItsSlots() throws IOException {
+        ByteBuffer slot = ByteBuffer.allocate(CounterFile.SLOT);
+        slot.putInt(0x54474331).putLong(1).putLong(42).putLong(1);
+        CRC32 crc = new CRC32();
+        crc.update(slot.array(), 0, CounterFile.SLOT - 4);
+        slot.putInt((int) crc.getValue());
+        Files.write(file(), slot.array());
+
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            assertThat(f.read()).isEqualTo(42);
+            f.reserve(CounterFile.Kind.CREDITS, A, 10, 1, 0);
+        }
+        byte[] bytes = Files.readAllBytes(file());
+        assertThat(Arrays.copyOfRange(bytes, 0, CounterFile.SLOT)).as("the old slot is untouched")
+                .isEqualTo(slot.array());
+        assertThat(slot(bytes, 1)[0]).as("written to the second region").isEqualTo(3);
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            assertThat(f.read()).isEqualTo(42);
+            assertThat(f.grants()).extracting(g -> g.journal).containsExactly(A);
+        }
+    }
+
     /** {seq, value, kind} of the record in region {@code index}, checking its magic. */
     static long[] slot(byte[] file, int index) {
         ByteBuffer b = ByteBuffer.wrap(file, index * CounterFile.REGION, 32).slice();
