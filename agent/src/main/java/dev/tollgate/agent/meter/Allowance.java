@@ -32,6 +32,8 @@ final class Allowance {
     private final boolean bounded;
     private volatile Journal journal;
     private volatile String broken;
+    /** After {@link #close()}: calls (from other shutdown hooks) are charged strictly, one backend step each. */
+    private volatile boolean closed;
     /** Units served offline (grace) since the backend last answered; guarded by this. */
     private long servedOffline;
     private volatile long lastAnswer = System.currentTimeMillis();
@@ -55,6 +57,9 @@ final class Allowance {
     FeatureMeter.Denial charge(Metering.PerThread t, int index, int units) {
         Journal.Slot slot = t.slots(index);
         if (slot == null || slot.journal() != journal) {
+            if (closed) {
+                return FeatureMeter.STRICTLY;
+            }
             slot = claim(t, index);
             if (slot == null) {
                 return new FeatureMeter.Denial(Reason.MISCONFIGURED, units, -1, broken);
@@ -71,16 +76,21 @@ final class Allowance {
         return null;
     }
 
-    /** Gives back a charge of a call that threw, to the journal and to what may be served. */
-    void refund(Metering.PerThread t, int index, int units) {
+    /**
+     * Gives back a charge of a call that threw, to the journal and to what may be served.
+     *
+     * @return false when the journal is closed: the caller refunds strictly
+     */
+    boolean refund(Metering.PerThread t, int index, int units) {
         Journal.Slot slot = t.slots(index);
-        if (slot == null) {
-            return;
+        if (closed || slot == null) {
+            return !closed;
         }
         slot.add(-units);
         if (bounded) {
             available.addAndGet(units);
         }
+        return true;
     }
 
     private Journal.Slot claim(Metering.PerThread t, int index) {
@@ -96,11 +106,11 @@ final class Allowance {
     /** The journal, opened at the first call. */
     Journal journal() {
         Journal j = journal;
-        if (j != null || broken != null) {
+        if (j != null || broken != null || closed) {
             return j;
         }
         synchronized (this) {
-            if (journal == null && broken == null) {
+            if (journal == null && broken == null && !closed) {
                 try {
                     long carried = account.open();
                     Journal opened = account.journal();
@@ -258,8 +268,12 @@ final class Allowance {
     }
 
     /** At shutdown: confirm and settle. Never throws. */
-    void close() {
-        if (journal != null) {
+    synchronized void close() {
+        closed = true;
+        Journal j = journal;
+        journal = null; // later calls find their slot stale and are charged strictly
+        available.set(0);
+        if (j != null) {
             try {
                 account.close();
             } catch (RuntimeException e) {

@@ -62,6 +62,9 @@ final class FeatureMeter {
         return feature == null ? 1 : feature.cost();
     }
 
+    /** From a closed {@link Allowance}: charge this call with one backend step. */
+    static final Denial STRICTLY = new Denial(null, 0, -1, "charge strictly");
+
     /** The answer to {@link #charge} when the call may go ahead without having been charged. */
     static final Denial UNCHARGED = new Denial(null, 0, -1, "allowed uncharged");
 
@@ -74,7 +77,10 @@ final class FeatureMeter {
             return new Denial(Reason.MISCONFIGURED, units, -1, misconfigured);
         }
         if (allowance != null) {
-            return allowance.charge(t, index, units);
+            Denial d = allowance.charge(t, index, units);
+            if (d != STRICTLY) {
+                return d;
+            }
         }
         Outcome o;
         long cap = Backend.NO_CAP;
@@ -122,8 +128,7 @@ final class FeatureMeter {
 
     /** Gives back {@code units} charged by a call that threw; a refund that fails is reported, once. Never throws. */
     void refund(Metering.PerThread t, int units) {
-        if (allowance != null) {
-            allowance.refund(t, index, units);
+        if (allowance != null && allowance.refund(t, index, units)) {
             return;
         }
         Outcome o;

@@ -215,6 +215,23 @@ class AllowanceTest {
         return j;
     }
 
+    @Test
+    void callsAfterTheJournalWasSettledAtExitAreChargedStrictly() throws IOException {
+        LocalLedger ledger = ledger(100);
+        Run r = run("features:\n  export: { mode: credits, sync: leased, refund: onException }\n", ledger);
+        Site s = r.site("export", 0);
+        assertThat(served(r, s, 2)).isEqualTo(2);
+
+        r.metering.close(); // as the shutdown hook does; another hook still calls the product
+        assertThat(ledger.read("export").value()).isEqualTo(98);
+        assertThat(served(r, s, 3)).isEqualTo(3);
+        assertThat(r.callThatThrows(s)).isNull();
+
+        assertThat(ledger.read("export").value()).as("3 strict charges; the throwing call's was given back")
+                .isEqualTo(95);
+        assertThat(journalFiles()).isZero();
+    }
+
     // ---- local ledger: batched usage ----
 
     @Test
