@@ -50,39 +50,32 @@ public final class LocalLedger implements Backend, Grants {
 
     @Override
     public Outcome take(String counter, long units, long lowerBound) {
-        return step(counter, f -> stepped(f.take(units, lowerBound)));
+        return step(counter, new Op(Op.TAKE, CounterFile.Kind.CREDITS, units, lowerBound, 0, false));
     }
 
     @Override
     public Outcome add(String counter, long units, long cap) {
-        return step(counter, f -> stepped(f.add(units, cap)));
+        return step(counter, new Op(Op.ADD, CounterFile.Kind.USAGE, units, cap, 0, false));
     }
 
     @Override
     public Outcome refund(String counter, long units, boolean credits) {
-        CounterFile.Kind kind = credits ? CounterFile.Kind.CREDITS : CounterFile.Kind.USAGE;
-        return step(counter, f -> stepped(f.giveBack(units, kind)));
+        return step(counter, new Op(Op.GIVE_BACK, kind(credits), units, 0, 0, false));
     }
 
     @Override
     public Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound) {
-        return step(counter, f -> {
-            CounterFile.Step s = f.reserve(kind(credits), journal, want, least, bound);
-            return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
-        });
+        return step(counter, new Op(Op.RESERVE, kind(credits), want, bound, journal, false).least(least));
     }
 
     @Override
     public Outcome open(String counter, boolean credits, long journal) {
-        return step(counter, f -> {
-            f.open(kind(credits), journal);
-            return Outcome.granted(0);
-        });
+        return step(counter, new Op(Op.OPEN, kind(credits), 0, 0, journal, false));
     }
 
     @Override
     public Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle) {
-        return step(counter, f -> stepped(f.confirm(kind(credits), journal, used, settle)));
+        return step(counter, new Op(Op.CONFIRM, kind(credits), used, 0, journal, settle));
     }
 
     @Override
@@ -104,7 +97,7 @@ public final class LocalLedger implements Backend, Grants {
 
     @Override
     public Outcome read(String counter) {
-        return step(counter, f -> Outcome.granted(f.read()));
+        return step(counter, new Op(Op.READ, null, 0, 0, 0, false));
     }
 
     @Override
@@ -130,8 +123,56 @@ public final class LocalLedger implements Backend, Grants {
     }
 
     /** One operation on a counter's file. */
-    private interface Op {
-        Outcome on(CounterFile f) throws IOException;
+    /**
+     * One operation on a counter's file. A plain class rather than lambdas: the first lambda of a JVM costs
+     * milliseconds of method-handle set-up, paid at a product's first metered call.
+     */
+    private static final class Op {
+        static final int TAKE = 0, ADD = 1, GIVE_BACK = 2, RESERVE = 3, OPEN = 4, CONFIRM = 5, READ = 6;
+
+        final int what;
+        final CounterFile.Kind kind;
+        final long units;
+        final long bound;
+        final long journal;
+        final boolean settle;
+        long least;
+
+        Op(int what, CounterFile.Kind kind, long units, long bound, long journal, boolean settle) {
+            this.what = what;
+            this.kind = kind;
+            this.units = units;
+            this.bound = bound;
+            this.journal = journal;
+            this.settle = settle;
+        }
+
+        Op least(long l) {
+            this.least = l;
+            return this;
+        }
+
+        Outcome on(CounterFile f) throws IOException {
+            switch (what) {
+                case TAKE:
+                    return stepped(f.take(units, bound));
+                case ADD:
+                    return stepped(f.add(units, bound));
+                case GIVE_BACK:
+                    return stepped(f.giveBack(units, kind));
+                case RESERVE:
+                    CounterFile.Step s = f.reserve(kind, journal, units, least, bound);
+                    return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
+                case OPEN:
+                    f.open(kind, journal);
+                    return Outcome.granted(0);
+                case CONFIRM:
+                    return stepped(f.confirm(kind, journal, units, settle));
+                case READ:
+                default:
+                    return Outcome.granted(f.read());
+            }
+        }
     }
 
     private static Outcome stepped(CounterFile.Step s) {
