@@ -4,6 +4,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.tollgate.agent.instrument.BootstrapJar;
+import dev.tollgate.agent.instrument.Warmup;
 
 /**
  * The agent's entry points: {@code -javaagent:tollgate-agent.jar[=config.yml]} ({@link #premain}),
@@ -54,6 +55,7 @@ public final class TollgateAgent {
             System.err.println("[tollgate] warning: cannot put the bridge on the bootstrap class path (" + t
                     + "); classes outside the system class loader may fail to reach the agent");
         }
+        Warmup.start(); // after the bootstrap jar: it must not load the bridge classes first
         try {
             if (!Startup.start(args, instrumentation, attached)) {
                 started.set(false); // an attach refused for its config changed nothing; a corrected one may follow

@@ -1,7 +1,6 @@
 package dev.tollgate.agent.config;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -20,19 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.tollgate.agent.backend.Loopback;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Finds and reads the YAML config. It never throws: everything wrong becomes a {@link Problem} with
@@ -138,34 +124,20 @@ public final class ConfigLoader {
     /** Parses YAML text; {@code source} names it in problems, relative paths resolve against {@code base}. */
     public Config parse(String text, String source, Path base) {
         Reader reader = new Reader(source, base);
-        Node root;
-        try {
-            // The usual plain config is read by QuickYaml into the same nodes; anything else by SnakeYAML.
-            QuickYaml quick = QuickYaml.read(text);
-            root = quick != null ? quick.root : compose(text);
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            int line = mark == null ? 0 : mark.getLine() + 1;
-            String what = e.getProblem() != null ? e.getProblem() : e.getContext();
-            reader.problem(line, "", "not valid YAML: " + what);
-            return reader.empty();
-        } catch (RuntimeException e) { // YAMLException and anything else SnakeYAML throws
-            reader.problem(0, "", "not valid YAML: " + describe(e));
-            return reader.empty();
+        // The usual plain config is read by QuickYaml; anything else by SnakeYAML, into the same nodes.
+        QuickYaml quick = QuickYaml.read(text);
+        YamlNode root;
+        if (quick != null) {
+            root = quick.root;
+        } else {
+            SnakeYaml snake = SnakeYaml.read(text);
+            if (snake.problem != null) {
+                reader.problem(snake.problemLine, "", "not valid YAML: " + snake.problem);
+                return reader.empty();
+            }
+            root = snake.root;
         }
         return reader.config(root);
-    }
-
-    /**
-     * What Yaml.compose does, without Yaml itself: its representer, constructor and bean introspection
-     * (java.beans, java.util.logging) are a hundred classes more on the premain path, all unused here.
-     */
-    private static Node compose(String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(true); // reported by us, with both lines
-        options.setMaxAliasesForCollections(10);
-        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options)
-                .getSingleNode();
     }
 
     private Config broken(String source, String message) {
@@ -194,7 +166,7 @@ public final class ConfigLoader {
         private final Path base;
         private final List<Problem> problems = new ArrayList<>();
         /** The line of the key that holds each value, so a problem with a block value names its key's line. */
-        private final Map<Node, Integer> keyLines = new IdentityHashMap<>();
+        private final Map<YamlNode, Integer> keyLines = new IdentityHashMap<>();
         /** Every name under features:, also those with problems, so that their problems are not repeated. */
         private final java.util.Set<String> declaredFeatures = new java.util.HashSet<>();
 
@@ -207,7 +179,7 @@ public final class ConfigLoader {
             problems.add(new Problem(source, line, key, message));
         }
 
-        void problem(Node node, String key, String message) {
+        void problem(YamlNode node, String key, String message) {
             problem(line(node), key, message);
         }
 
@@ -217,11 +189,11 @@ public final class ConfigLoader {
                     JournalSettings.defaults(), problems);
         }
 
-        Config config(Node root) {
+        Config config(YamlNode root) {
             if (root == null) {
                 return empty(); // an empty file: all defaults
             }
-            Map<String, Node> top = mapping(root, "");
+            Map<String, YamlNode> top = mapping(root, "");
             if (top == null) {
                 return empty();
             }
@@ -242,7 +214,7 @@ public final class ConfigLoader {
             Path ledgerDir = defaultLedgerDir();
             Map<String, Long> credits = new LinkedHashMap<>();
             if (top.containsKey("local")) {
-                Map<String, Node> local = mapping(top.get("local"), "local");
+                Map<String, YamlNode> local = mapping(top.get("local"), "local");
                 if (local != null) {
                     allowOnly(local, "local", "dir", "credits");
                     if (local.containsKey("dir")) {
@@ -269,7 +241,7 @@ public final class ConfigLoader {
             String deniedException = null;
             int deniedLine = 0;
             if (top.containsKey("denied")) {
-                Map<String, Node> denied = mapping(top.get("denied"), "denied");
+                Map<String, YamlNode> denied = mapping(top.get("denied"), "denied");
                 if (denied != null) {
                     allowOnly(denied, "denied", "exception");
                     if (denied.containsKey("exception")) {
@@ -281,7 +253,7 @@ public final class ConfigLoader {
 
             String logLevel = null;
             if (top.containsKey("log")) {
-                Map<String, Node> log = mapping(top.get("log"), "log");
+                Map<String, YamlNode> log = mapping(top.get("log"), "log");
                 if (log != null) {
                     allowOnly(log, "log", "level");
                     if (log.containsKey("level")) {
@@ -296,9 +268,9 @@ public final class ConfigLoader {
         }
 
         /** {@code journal:}; every key has a default, and {@code dir} resolves like {@code local.dir}. */
-        private JournalSettings journal(Node node) {
+        private JournalSettings journal(YamlNode node) {
             JournalSettings defaults = JournalSettings.defaults();
-            Map<String, Node> j = mapping(node, "journal");
+            Map<String, YamlNode> j = mapping(node, "journal");
             if (j == null) {
                 return defaults;
             }
@@ -331,16 +303,16 @@ public final class ConfigLoader {
             return new JournalSettings(dir, fsync, every);
         }
 
-        private Map<String, Feature> features(Node node, Config.BackendKind backend) {
+        private Map<String, Feature> features(YamlNode node, Config.BackendKind backend) {
             Map<String, Feature> features = new LinkedHashMap<>();
             if (node == null) {
                 return features;
             }
-            Map<String, Node> byName = mapping(node, "features");
+            Map<String, YamlNode> byName = mapping(node, "features");
             if (byName == null) {
                 return features;
             }
-            for (Map.Entry<String, Node> e : byName.entrySet()) {
+            for (Map.Entry<String, YamlNode> e : byName.entrySet()) {
                 String name = e.getKey();
                 String key = "features." + name;
                 declaredFeatures.add(name);
@@ -349,7 +321,7 @@ public final class ConfigLoader {
                             + "starting with a letter or digit");
                     continue;
                 }
-                Map<String, Node> f = mapping(e.getValue(), key);
+                Map<String, YamlNode> f = mapping(e.getValue(), key);
                 if (f == null) {
                     continue;
                 }
@@ -412,7 +384,7 @@ public final class ConfigLoader {
          * a mode or a {@code sync} that could not be read, the checks that need them are skipped, the problem
          * being reported already.
          */
-        private Sync sync(Map<String, Node> f, String key, Config.BackendKind backend, Feature.Mode mode,
+        private Sync sync(Map<String, YamlNode> f, String key, Config.BackendKind backend, Feature.Mode mode,
                 Feature.OnFailure onFailure, boolean onFailureKnown) {
             Sync.Strategy strategy = null;
             String said = null; // how the strategy came about, for messages
@@ -477,7 +449,7 @@ public final class ConfigLoader {
                     problem(f.get("onBackendFailure"), key + ".grace", "missing: onBackendFailure is grace, so say "
                             + "how much or how long, e.g. grace: { units: 500, time: 24h }");
                 } else {
-                    Map<String, Node> g = mapping(f.get("grace"), key + ".grace");
+                    Map<String, YamlNode> g = mapping(f.get("grace"), key + ".grace");
                     if (g != null) {
                         allowOnly(g, key + ".grace", "units", "time");
                         if (g.containsKey("units")) {
@@ -501,28 +473,28 @@ public final class ConfigLoader {
                     graceUnits, graceMillis);
         }
 
-        private void onlyBatched(Node node, String key, Sync.Strategy strategy, String said) {
+        private void onlyBatched(YamlNode node, String key, Sync.Strategy strategy, String said) {
             if (strategy == Sync.Strategy.STRICT || strategy == Sync.Strategy.LEASED) {
                 problem(node, key, "is used only by sync: batched; sync here is " + said);
             }
         }
 
         /** {@code retrofit:}, a list of rules; see {@link MethodPattern} for the pattern language. */
-        private List<Rule> retrofit(Node node, Map<String, Feature> features) {
+        private List<Rule> retrofit(YamlNode node, Map<String, Feature> features) {
             List<Rule> rules = new ArrayList<>();
             if (isNull(node)) {
                 return rules; // 'retrofit:' with nothing under it: no rules
             }
-            if (!(node instanceof SequenceNode)) {
+            if (!(node instanceof YamlNode.Sequence)) {
                 problem(node, "retrofit", "must be a list of rules, each '- method: " + MethodPattern.EXAMPLE
                         + "' with its feature");
                 return rules;
             }
-            List<Node> items = ((SequenceNode) node).getValue();
+            List<YamlNode> items = ((YamlNode.Sequence) node).items;
             for (int i = 0; i < items.size(); i++) {
                 String key = "retrofit[" + i + "]";
-                Node item = items.get(i);
-                Map<String, Node> r = mapping(item, key);
+                YamlNode item = items.get(i);
+                Map<String, YamlNode> r = mapping(item, key);
                 if (r == null) {
                     continue;
                 }
@@ -564,13 +536,13 @@ public final class ConfigLoader {
             return rules;
         }
 
-        private Map<String, Long> openingCredits(Node node, Map<String, Feature> features) {
+        private Map<String, Long> openingCredits(YamlNode node, Map<String, Feature> features) {
             Map<String, Long> credits = new LinkedHashMap<>();
-            Map<String, Node> byName = mapping(node, "local.credits");
+            Map<String, YamlNode> byName = mapping(node, "local.credits");
             if (byName == null) {
                 return credits;
             }
-            for (Map.Entry<String, Node> e : byName.entrySet()) {
+            for (Map.Entry<String, YamlNode> e : byName.entrySet()) {
                 String key = "local.credits." + e.getKey();
                 Long amount = whole(e.getValue(), key, 0, Integer.MAX_VALUE);
                 Feature f = features.get(e.getKey());
@@ -589,8 +561,8 @@ public final class ConfigLoader {
             return credits;
         }
 
-        private Config.Cryptolens cryptolens(Node node) {
-            Map<String, Node> c = mapping(node, "cryptolens");
+        private Config.Cryptolens cryptolens(YamlNode node) {
+            Map<String, YamlNode> c = mapping(node, "cryptolens");
             if (c == null) {
                 return null;
             }
@@ -622,7 +594,7 @@ public final class ConfigLoader {
             return new Config.Cryptolens(url, token, productId, key, machineCode, insecure, connect, read);
         }
 
-        private void checkUrl(String url, boolean insecure, Node node) {
+        private void checkUrl(String url, boolean insecure, YamlNode node) {
             URI uri;
             try {
                 uri = new URI(url);
@@ -639,7 +611,7 @@ public final class ConfigLoader {
             }
         }
 
-        private String required(Map<String, Node> map, Node parent, String key, String name) {
+        private String required(Map<String, YamlNode> map, YamlNode parent, String key, String name) {
             if (!map.containsKey(name)) {
                 problem(parent, key, "missing");
                 return null;
@@ -649,35 +621,37 @@ public final class ConfigLoader {
 
         // ---- typed values ----
 
-        Map<String, Node> mapping(Node node, String key) {
-            if (!(node instanceof MappingNode)) {
+        Map<String, YamlNode> mapping(YamlNode node, String key) {
+            if (!(node instanceof YamlNode.Mapping)) {
                 problem(node, key, isNull(node) ? "needs keys under it" : "must be a mapping of keys to values");
                 return null;
             }
-            Map<String, Node> map = new LinkedHashMap<>();
+            Map<String, YamlNode> map = new LinkedHashMap<>();
             Map<String, Integer> lines = new LinkedHashMap<>();
-            for (NodeTuple t : ((MappingNode) node).getValue()) {
-                Node k = t.getKeyNode();
-                if (!(k instanceof ScalarNode)) {
+            YamlNode.Mapping m = (YamlNode.Mapping) node;
+            for (int i = 0; i < m.keys.size(); i++) {
+                YamlNode k = m.keys.get(i);
+                YamlNode value = m.values.get(i);
+                if (!(k instanceof YamlNode.Scalar)) {
                     problem(k, key, "keys must be plain names");
                     continue;
                 }
-                String name = ((ScalarNode) k).getValue();
+                String name = ((YamlNode.Scalar) k).value;
                 String full = key.isEmpty() ? name : key + "." + name;
                 if (map.containsKey(name)) {
                     problem(k, full, "appears twice (first on line " + lines.get(name) + ")");
                     continue;
                 }
-                map.put(name, t.getValueNode());
+                map.put(name, value);
                 lines.put(name, line(k));
-                keyLines.put(t.getValueNode(), line(k));
+                keyLines.put(value, line(k));
             }
             return map;
         }
 
-        void allowOnly(Map<String, Node> map, String prefix, String... allowed) {
+        void allowOnly(Map<String, YamlNode> map, String prefix, String... allowed) {
             List<String> known = Arrays.asList(allowed);
-            for (Map.Entry<String, Node> e : map.entrySet()) {
+            for (Map.Entry<String, YamlNode> e : map.entrySet()) {
                 if (!known.contains(e.getKey())) {
                     String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
                     problem(line(e.getValue()), key, "unknown key" + suggestion(e.getKey(), known)
@@ -686,13 +660,13 @@ public final class ConfigLoader {
             }
         }
 
-        String text(Node node, String key) {
-            if (!(node instanceof ScalarNode) || isNull(node)) {
+        String text(YamlNode node, String key) {
+            if (!(node instanceof YamlNode.Scalar) || isNull(node)) {
                 problem(node, key, isNull(node) ? "needs a value" : "must be a single value, not a "
-                        + (node instanceof MappingNode ? "mapping" : "list"));
+                        + (node instanceof YamlNode.Mapping ? "mapping" : "list"));
                 return null;
             }
-            String raw = ((ScalarNode) node).getValue();
+            String raw = ((YamlNode.Scalar) node).value;
             if (raw.indexOf("${") < 0) {
                 return nonEmpty(node, key, raw.trim());
             }
@@ -713,7 +687,7 @@ public final class ConfigLoader {
             return nonEmpty(node, key, out.toString().trim());
         }
 
-        private String nonEmpty(Node node, String key, String value) {
+        private String nonEmpty(YamlNode node, String key, String value) {
             if (value.isEmpty()) {
                 problem(node, key, "needs a value");
                 return null;
@@ -721,7 +695,7 @@ public final class ConfigLoader {
             return value;
         }
 
-        Long whole(Node node, String key, long min, long max) {
+        Long whole(YamlNode node, String key, long min, long max) {
             String t = text(node, key);
             if (t == null) {
                 return null;
@@ -743,7 +717,7 @@ public final class ConfigLoader {
             return v;
         }
 
-        Boolean bool(Node node, String key) {
+        Boolean bool(YamlNode node, String key) {
             String t = text(node, key);
             if (t == null) {
                 return null;
@@ -763,7 +737,7 @@ public final class ConfigLoader {
          * {@code d}, more than zero. A bare number is refused rather than guessed at (seconds? milliseconds?).
          * Without a regular expression, which a plain config would otherwise compile on the premain path.
          */
-        Long duration(Node node, String key) {
+        Long duration(YamlNode node, String key) {
             String t = text(node, key);
             if (t == null) {
                 return null;
@@ -794,7 +768,7 @@ public final class ConfigLoader {
             return ms;
         }
 
-        Long millis(Node node, String key) {
+        Long millis(YamlNode node, String key) {
             String t = text(node, key);
             if (t == null) {
                 return null;
@@ -813,7 +787,7 @@ public final class ConfigLoader {
             return ms;
         }
 
-        String choice(Node node, String key, String... choices) {
+        String choice(YamlNode node, String key, String... choices) {
             String t = text(node, key);
             if (t == null) {
                 return null;
@@ -827,7 +801,7 @@ public final class ConfigLoader {
             return null;
         }
 
-        String className(Node node, String key) {
+        String className(YamlNode node, String key) {
             String t = text(node, key);
             if (t == null) {
                 return null;
@@ -839,7 +813,7 @@ public final class ConfigLoader {
             return t;
         }
 
-        Path path(String text, Node node, String key) {
+        Path path(String text, YamlNode node, String key) {
             try {
                 String expanded = text.equals("~") ? userHome
                         : text.startsWith("~/") ? userHome + text.substring(1) : text;
@@ -865,16 +839,16 @@ public final class ConfigLoader {
             return Paths.get(userHome, ".tollgate", "ledger");
         }
 
-        private boolean isNull(Node node) {
-            return node == null || (node instanceof ScalarNode && Tag.NULL.equals(node.getTag()));
+        private boolean isNull(YamlNode node) {
+            return node == null || (node instanceof YamlNode.Scalar && YamlNode.NULL.equals(node.tag));
         }
 
-        private int line(Node node) {
+        private int line(YamlNode node) {
             Integer keyLine = keyLines.get(node);
             if (keyLine != null) {
                 return keyLine;
             }
-            return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+            return node == null || node.line < 0 ? 0 : node.line + 1;
         }
     }
 

@@ -1,21 +1,10 @@
 package dev.tollgate.agent.config;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
-
 /**
  * Reads the plain shape that nearly every Tollgate config has (nested block mappings of simple keys,
- * plain or simply quoted one-line values, one-line flow mappings, comments) into the same SnakeYAML
- * nodes that SnakeYAML's composer would build: same structure, values, tags and lines. Anything else (sequences, anchors, tags, block or multi-line scalars,
- * escapes, tabs, documents markers, odd keys, and every error) it declines, and the loader hands the text
+ * plain or simply quoted one-line values, one-line flow mappings, comments) into the nodes that
+ * SnakeYAML's composer would build (as {@link YamlNode}s): same structure, values, tags and lines.
+ * Anything else (sequences, anchors, tags, block or multi-line scalars, escapes, tabs, documents markers, odd keys, and every error) it declines, and the loader hands the text
  * to SnakeYAML, which reads it, or reports it, as before.
  *
  * <p>Why: SnakeYAML's scanner, parser and composer are some ninety classes loaded and run cold on the
@@ -33,9 +22,9 @@ final class QuickYaml {
     private static final String INDICATORS = "?:,[]{}#&*!|>'\"%@`";
 
     /** The document's root node; {@code null} for a document without any content. */
-    final Node root;
+    final YamlNode root;
 
-    private QuickYaml(Node root) {
+    private QuickYaml(YamlNode root) {
         this.root = root;
     }
 
@@ -58,26 +47,26 @@ final class QuickYaml {
      * ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h}, {@code 2d}) and relative paths ({@code ./journal},
      * {@code ../ledger}) are, and the rest is declined.
      */
-    static Tag tag(String v) {
+    static String tag(String v) {
         if (v.isEmpty()) {
-            return Tag.NULL;
+            return YamlNode.NULL;
         }
         char c = v.charAt(0);
         switch (c) {
             case '~':
-                return v.length() == 1 ? Tag.NULL : Tag.STR;
+                return v.length() == 1 ? YamlNode.NULL : YamlNode.STR;
             case 'n': case 'N':
                 if (v.equals("null") || v.equals("Null") || v.equals("NULL")) {
-                    return Tag.NULL;
+                    return YamlNode.NULL;
                 }
-                return isBool(v) ? Tag.BOOL : Tag.STR;
+                return isBool(v) ? YamlNode.BOOL : YamlNode.STR;
             case 'y': case 'Y': case 't': case 'T': case 'f': case 'F': case 'o': case 'O':
-                return isBool(v) ? Tag.BOOL : Tag.STR;
+                return isBool(v) ? YamlNode.BOOL : YamlNode.STR;
             case '<':
-                return v.equals("<<") ? Tag.MERGE : Tag.STR;
+                return v.equals("<<") ? YamlNode.MERGE : YamlNode.STR;
             case '.':
                 if (v.equals(".") || v.startsWith("./") || v.startsWith("..")) {
-                    return Tag.STR; // a relative path: every float after '.' has a digit, '_', inf or nan
+                    return YamlNode.STR; // a relative path: every float after '.' has a digit, '_', inf or nan
                 }
                 throw Declined.INSTANCE;
             case '-': case '+':
@@ -88,14 +77,14 @@ final class QuickYaml {
                     digits++;
                 }
                 if (digits > i && digits == v.length() && (v.charAt(i) != '0' || digits == i + 1)) {
-                    return Tag.INT; // [-+]?(0|[1-9][0-9]*)
+                    return YamlNode.INT; // [-+]?(0|[1-9][0-9]*)
                 }
                 if (i == 0 && digits > 0 && isDurationUnit(v.substring(digits))) {
-                    return Tag.STR; // a duration: no int, float or timestamp looks like that
+                    return YamlNode.STR; // a duration: no int, float or timestamp looks like that
                 }
                 throw Declined.INSTANCE;
             default:
-                return Tag.STR;
+                return YamlNode.STR;
         }
     }
 
@@ -154,7 +143,7 @@ final class QuickYaml {
             this.lines = split;
         }
 
-        Node document() {
+        YamlNode document() {
             int first = next(0);
             if (first == lines.length) {
                 return null;
@@ -163,7 +152,7 @@ final class QuickYaml {
                 throw Declined.INSTANCE;
             }
             int[] end = new int[1];
-            MappingNode root = mapping(first, 0, end, 1);
+            YamlNode.Mapping root = mapping(first, 0, end, 1);
             if (end[0] != lines.length) {
                 throw Declined.INSTANCE;
             }
@@ -171,12 +160,11 @@ final class QuickYaml {
         }
 
         /** The block mapping whose keys start at {@code indent}, from line {@code i}; {@code end[0]} is where it stopped. */
-        private MappingNode mapping(int i, int indent, int[] end, int depth) {
+        private YamlNode.Mapping mapping(int i, int indent, int[] end, int depth) {
             if (depth >= MAX_DEPTH) {
                 throw Declined.INSTANCE;
             }
-            List<NodeTuple> tuples = new ArrayList<NodeTuple>();
-            Mark start = mark(i, indent);
+            YamlNode.Mapping mapping = new YamlNode.Mapping(i, YamlNode.MAP);
             while (i < lines.length) {
                 int in = indent(i);
                 if (in < indent) {
@@ -187,9 +175,9 @@ final class QuickYaml {
                 }
                 String line = lines[i];
                 int colon = key(line, indent);
-                Node key = scalar(line.substring(indent, colon), true, i, indent);
+                YamlNode key = scalar(line.substring(indent, colon), true, i, indent);
                 int v = skipSpaces(line, colon + 1);
-                Node value;
+                YamlNode value;
                 if (v == line.length() || line.charAt(v) == '#') {
                     int j = next(i + 1);
                     if (j < lines.length && indent(j) > indent) {
@@ -213,10 +201,10 @@ final class QuickYaml {
                     value = plain(line, v, i);
                     i = next(i + 1);
                 }
-                tuples.add(new NodeTuple(key, value));
+                mapping.put(key, value);
             }
             end[0] = i;
-            return new MappingNode(Tag.MAP, true, tuples, start, start, DumperOptions.FlowStyle.BLOCK);
+            return mapping;
         }
 
         /** The end of a simple key starting at {@code from}: the colon, which a space or the line's end follows. */
@@ -237,7 +225,7 @@ final class QuickYaml {
         }
 
         /** A one-line plain scalar from {@code v}, up to a comment. */
-        private Node plain(String line, int v, int i) {
+        private YamlNode plain(String line, int v, int i) {
             int end = line.indexOf(" #", v);
             String text = trimEnd(end < 0 ? line.substring(v) : line.substring(v, end));
             char first = text.charAt(0);
@@ -249,7 +237,7 @@ final class QuickYaml {
         }
 
         /** A one-line quoted scalar without escapes, then nothing but a comment. */
-        private Node quoted(String line, int v, int i) {
+        private YamlNode quoted(String line, int v, int i) {
             char quote = line.charAt(v);
             int close = line.indexOf(quote, v + 1);
             if (close < 0) {
@@ -261,19 +249,17 @@ final class QuickYaml {
                 throw Declined.INSTANCE; // escapes
             }
             rest(line, close + 1);
-            ScalarNode node = new ScalarNode(Tag.STR, true, text, mark(i, v), mark(i, close + 1),
-                    quote == '"' ? DumperOptions.ScalarStyle.DOUBLE_QUOTED : DumperOptions.ScalarStyle.SINGLE_QUOTED);
-            return node;
+            return new YamlNode.Scalar(i, YamlNode.STR, text);
         }
 
         /** {@code { key: plain, key: plain }} on one line, then nothing but a comment. */
-        private Node flow(String line, int v, int i) {
+        private YamlNode flow(String line, int v, int i) {
             int close = line.indexOf('}', v);
             if (close < 0) {
                 throw Declined.INSTANCE;
             }
             rest(line, close + 1);
-            List<NodeTuple> tuples = new ArrayList<NodeTuple>();
+            YamlNode.Mapping mapping = new YamlNode.Mapping(i, YamlNode.MAP);
             String inside = line.substring(v + 1, close);
             if (!inside.trim().isEmpty()) {
                 int from = v + 1;
@@ -291,11 +277,11 @@ final class QuickYaml {
                             || text.indexOf(':') >= 0 || text.indexOf('#') >= 0) {
                         throw Declined.INSTANCE;
                     }
-                    tuples.add(new NodeTuple(scalar(line.substring(k, colon), true, i, k), scalar(text, true, i, value)));
+                    mapping.put(scalar(line.substring(k, colon), true, i, k), scalar(text, true, i, value));
                     from = entryEnd + 1;
                 }
             }
-            return new MappingNode(Tag.MAP, true, tuples, mark(i, v), mark(i, close + 1), DumperOptions.FlowStyle.FLOW);
+            return mapping;
         }
 
         /** After a closed value, only spaces and a comment may follow. */
@@ -306,13 +292,8 @@ final class QuickYaml {
             }
         }
 
-        private static Node scalar(String text, boolean plain, int line, int column) {
-            return new ScalarNode(tag(text), true, text, mark(line, column), mark(line, column + text.length()),
-                    DumperOptions.ScalarStyle.PLAIN);
-        }
-
-        private static Mark mark(int line, int column) {
-            return new Mark("<config>", 0, line, column, new int[0], 0);
+        private static YamlNode scalar(String text, boolean plain, int line, int column) {
+            return new YamlNode.Scalar(line, tag(text), text);
         }
 
         /** The first line from {@code i} with content (not blank, not only a comment). */

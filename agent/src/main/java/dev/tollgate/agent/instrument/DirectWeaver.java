@@ -79,9 +79,15 @@ final class DirectWeaver {
             Site site = sites.register(f.feature, f.cost, choice.typeName, signature(f.method), f.origin);
             siteIds.put(f.method.name + f.method.descriptor, Integer.valueOf(site.id()));
         }
+        byte[] woven = write(choice, siteIds);
+        Log.debug("metered methods of " + choice.typeName + " instrumented");
+        return woven;
+    }
+
+    /** The chosen class with the advice woven into the methods of {@code siteIds} (name + descriptor to site id). */
+    static byte[] write(Choice choice, Map<String, Integer> siteIds) {
         ClassWriter writer = new ClassWriter(choice.reader, 0);
         choice.reader.accept(new Weaving(writer, choice.internalName, siteIds), 0);
-        Log.debug("metered methods of " + choice.typeName + " instrumented");
         return writer.toByteArray();
     }
 
