@@ -67,9 +67,14 @@ final class Allowance {
         }
         if (bounded) {
             AtomicLong a = available;
-            long left = a.get();
-            if (left < units || !a.compareAndSet(left, left - units)) {
-                return chargeSlowly(slot, units);
+            for (;;) {
+                long left = a.get();
+                if (left < units) {
+                    return chargeSlowly(slot, units);
+                }
+                if (a.compareAndSet(left, left - units)) {
+                    break;
+                }
             }
         }
         slot.add(units);
