@@ -64,18 +64,26 @@ public final class ConfigLoader {
         return true;
     }
 
-    private final Map<String, String> env;
+    /** The environment; null until needed when it is the real one (reading it costs startup time). */
+    private Map<String, String> env;
     private final String userHome;
 
-    /** A loader that reads the real environment and {@code user.home}. */
+    /** A loader that reads the real environment (when a value needs it) and {@code user.home}. */
     public ConfigLoader() {
-        this(System.getenv(), System.getProperty("user.home", "."));
+        this(null, System.getProperty("user.home", "."));
     }
 
     /** A loader with a given environment; for tests. */
     public ConfigLoader(Map<String, String> env, String userHome) {
         this.env = env;
         this.userHome = userHome;
+    }
+
+    private Map<String, String> env() {
+        if (env == null) {
+            env = System.getenv();
+        }
+        return env;
     }
 
     /**
@@ -86,7 +94,10 @@ public final class ConfigLoader {
      * @param workingDir where {@code ./tollgate.yml} is looked for
      */
     public Config load(String agentArgument, String property, Path workingDir) {
-        String named = firstNonBlank(agentArgument, property, env.get(ENV_CONFIG));
+        String named = firstNonBlank(agentArgument, property);
+        if (named == null) {
+            named = firstNonBlank(env().get(ENV_CONFIG));
+        }
         if (named != null) {
             String how = agentArgument != null && !agentArgument.trim().isEmpty() ? "the -javaagent argument"
                     : property != null && !property.trim().isEmpty() ? "-D" + PROPERTY_CONFIG
@@ -673,7 +684,7 @@ public final class ConfigLoader {
             StringBuffer out = new StringBuffer();
             Matcher m = Patterns.ENV_REF.matcher(raw);
             while (m.find()) {
-                String value = env.get(m.group(1));
+                String value = env().get(m.group(1));
                 if (value == null) {
                     value = m.group(2);
                 }

@@ -38,12 +38,34 @@ public final class Warmup implements Runnable {
         }
     }
 
+    /**
+     * Classes the first metered call needs on the local ledger with a journal: loaded (not initialised) here
+     * so that the call does not read them from the agent jar and the runtime image on the product's thread.
+     */
+    private static final String[] FIRST_CALL = {
+        "dev.tollgate.agent.meter.Allowance", "dev.tollgate.agent.meter.LocalAccount",
+        "dev.tollgate.agent.meter.Syncer", "dev.tollgate.agent.journal.Journal",
+        "dev.tollgate.agent.journal.Journal$Slot", "dev.tollgate.agent.journal.Journal$State",
+        "dev.tollgate.agent.ledger.CounterFile", "dev.tollgate.agent.ledger.CounterFile$Current",
+        "dev.tollgate.agent.ledger.CounterFile$Grant", "dev.tollgate.agent.ledger.CounterFile$Step",
+        "dev.tollgate.agent.backend.Outcome", "java.nio.channels.FileLock", "java.nio.MappedByteBuffer",
+        "java.nio.file.DirectoryStream", "java.util.zip.CRC32",
+    };
+
     @Override
     public void run() {
         try {
             weave(sample());
         } catch (Throwable ignored) {
             // Only a warm-up.
+        }
+        ClassLoader loader = Warmup.class.getClassLoader();
+        for (String name : FIRST_CALL) {
+            try {
+                Class.forName(name, false, loader);
+            } catch (Throwable ignored) {
+                // Only a warm-up.
+            }
         }
     }
 
