@@ -19,22 +19,15 @@ import dev.tollgate.agent.log.Log;
  * reservation finds the counter exhausted: their unused credits come back and their unconfirmed usage is
  * added, in one step; a journal whose grant is gone was settled already and is deleted.
  */
-final class LocalAccount implements Account {
+final class LocalAccount extends JournaledAccount {
 
     private final Grants grants;
     private final Backend backend;
-    private final String counter;
-    private final boolean credits;
-    /** Credits: the floor; usage: the cap, or {@link Backend#NO_CAP}. */
-    private final long bound;
-    private volatile Journal journal;
 
     LocalAccount(Grants grants, Backend backend, String counter, boolean credits, long bound) {
+        super(counter, credits, bound);
         this.grants = grants;
         this.backend = backend;
-        this.counter = counter;
-        this.credits = credits;
-        this.bound = bound;
     }
 
     @Override
@@ -51,16 +44,6 @@ final class LocalAccount implements Account {
         }
         journal = j;
         return 0;
-    }
-
-    @Override
-    public Journal journal() {
-        return journal;
-    }
-
-    @Override
-    public boolean bounded() {
-        return credits || bound != Backend.NO_CAP;
     }
 
     @Override
@@ -137,19 +120,7 @@ final class LocalAccount implements Account {
     private int settleEnded(Path dir, Journal mine) {
         int settled = 0;
         try {
-            for (Path p : Journal.of(dir, counter, mine)) {
-                Journal ended;
-                try {
-                    ended = Journal.adopt(p, credits);
-                } catch (Journal.CorruptException e) {
-                    Log.errorOnce("corrupt:" + p, e.getMessage());
-                    continue;
-                } catch (IOException e) {
-                    continue; // deleted meanwhile by another process settling it
-                }
-                if (ended == null) {
-                    continue; // a live process
-                }
+            for (Journal ended : ended(dir, mine)) {
                 long used = ended.used();
                 Outcome o = grants.confirm(counter, credits, ended.id(), used, true);
                 if (o.isGranted()) {

@@ -2,7 +2,6 @@ package dev.tollgate.agent.meter;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalLong;
 
 import dev.tollgate.agent.backend.Backend;
@@ -30,41 +29,23 @@ import dev.tollgate.agent.log.Log;
  * not yet sent is sent by the next run the same way. Calls served offline within the grace are journaled like
  * any other: credits used beyond what was leased are taken from the backend when it is back.
  */
-final class RemoteAccount implements Account {
+final class RemoteAccount extends JournaledAccount {
 
     private final Backend backend;
     private final Path dir;
-    private final String counter;
     private final String name;
-    private final boolean credits;
-    /** Credits: the floor; usage: the cap, or {@link Backend#NO_CAP}. */
-    private final long bound;
-    private volatile Journal journal;
 
     RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
+        super(feature.counter(), credits, bound);
         this.backend = backend;
         this.dir = dir;
-        this.counter = feature.counter();
         this.name = feature.name();
-        this.credits = credits;
-        this.bound = bound;
     }
 
     @Override
     public synchronized long open() throws IOException {
         Journal mine = null;
-        List<Path> found = Journal.of(dir, counter, null);
-        for (Path p : found) {
-            Journal ended;
-            try {
-                ended = Journal.adopt(p, credits);
-            } catch (Journal.CorruptException e) {
-                Log.errorOnce("corrupt:" + p, e.getMessage());
-                continue;
-            }
-            if (ended == null) {
-                continue; // a live process
-            }
+        for (Journal ended : ended(dir, null)) {
             if (mine == null) {
                 mine = ended; // carry on in it: its slots keep counting, its state stays true
                 finishAbsorbing(mine);
@@ -118,16 +99,6 @@ final class RemoteAccount implements Account {
             }
         }
         mine.state(mine.state().absorbing(0));
-    }
-
-    @Override
-    public Journal journal() {
-        return journal;
-    }
-
-    @Override
-    public boolean bounded() {
-        return credits || bound != Backend.NO_CAP;
     }
 
     @Override

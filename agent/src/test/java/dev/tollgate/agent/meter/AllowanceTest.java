@@ -110,6 +110,24 @@ class AllowanceTest {
         return ran;
     }
 
+    /** {@code threads} threads make {@code calls} calls each at once; how many ran. */
+    private static int servedOnThreads(Run r, Site s, int threads, int calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit((Callable<Integer>) () -> served(r, s, calls)));
+            }
+            int total = 0;
+            for (Future<Integer> f : done) {
+                total += f.get(30, TimeUnit.SECONDS);
+            }
+            return total;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static Reason reason(Throwable t) {
         assertThat(t).isInstanceOf(UsageDeniedException.class);
         return ((UsageDeniedException) t).getReason();
@@ -147,16 +165,7 @@ class AllowanceTest {
         LocalLedger ledger = ledger(1000);
         Run r = run(LEASED, ledger);
         Site s = r.site("export", 0);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<Integer>> done = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            done.add(pool.submit((Callable<Integer>) () -> served(r, s, 200)));
-        }
-        int total = 0;
-        for (Future<Integer> f : done) {
-            total += f.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        int total = servedOnThreads(r, s, 8, 200);
 
         assertThat(total).isEqualTo(1000);
         assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
@@ -239,16 +248,7 @@ class AllowanceTest {
         LocalLedger ledger = ledger(0);
         Run r = run("features:\n  render: { mode: usage, sync: batched, bound: 500, block: 40 }\n", ledger);
         Site s = r.site("render", 0);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<Integer>> done = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            done.add(pool.submit((Callable<Integer>) () -> served(r, s, 200)));
-        }
-        int total = 0;
-        for (Future<Integer> f : done) {
-            total += f.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        int total = servedOnThreads(r, s, 4, 200);
 
         assertThat(total).isEqualTo(500);
         assertThat(reason(r.call(s))).isEqualTo(Reason.CAP_REACHED);
