@@ -40,6 +40,15 @@ interface Account {
     /** Credits left above the floor, or units used, as this process sees them; empty when not known. */
     OptionalLong balance();
 
+    /**
+     * Units served that the backend has not confirmed and no lease covers: what {@code grace.units} limits.
+     * Read from the journal, so it includes what earlier runs served offline.
+     */
+    long unconfirmed();
+
+    /** When the backend last answered, as recorded by this or an earlier run ({@code currentTimeMillis}); 0: unknown. */
+    long lastSync();
+
     /** Whether the backend is expected to give more units (false: usage with no cap, which never asks). */
     boolean bounded();
 }

@@ -34,8 +34,7 @@ final class Allowance {
     private volatile String broken;
     /** After {@link #close()}: calls (from other shutdown hooks) are charged strictly, one backend step each. */
     private volatile boolean closed;
-    /** Units served offline (grace) since the backend last answered; guarded by this. */
-    private long servedOffline;
+    /** When the backend last answered, for {@code grace.time}: carried over from earlier runs by the account. */
     private volatile long lastAnswer = System.currentTimeMillis();
     private volatile long lastCommit = System.currentTimeMillis();
     private volatile long committedUsed;
@@ -121,6 +120,10 @@ final class Allowance {
                     Journal opened = account.journal();
                     opened.forceEachCall(settings.fsync() == JournalSettings.Fsync.ALWAYS);
                     available.addAndGet(carried);
+                    long synced = account.lastSync();
+                    if (synced > 0) {
+                        lastAnswer = synced; // the clock of grace.time does not restart with the product
+                    }
                     journal = opened;
                     syncer.watch(this);
                 } catch (IOException | RuntimeException e) {
@@ -182,7 +185,6 @@ final class Allowance {
 
     private void answered() {
         lastAnswer = System.currentTimeMillis();
-        servedOffline = 0;
     }
 
     /** The backend is unreachable: deny, run uncharged, or serve within the grace limits. */
@@ -195,12 +197,12 @@ final class Allowance {
             case GRACE:
                 Sync sync = feature.sync();
                 long since = System.currentTimeMillis() - lastAnswer;
-                boolean inUnits = sync.graceUnits() == 0 || servedOffline + units <= sync.graceUnits();
+                // Counted from the journal, not from this run: restarting the product does not renew the grace.
+                boolean inUnits = sync.graceUnits() == 0 || account.unconfirmed() + units <= sync.graceUnits();
                 boolean inTime = sync.graceMillis() == 0 || since <= sync.graceMillis();
                 if (inUnits && inTime) {
                     Log.warnOnce("grace:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
                             + "); serving calls offline within grace, recorded in the journal and sent when it is back");
-                    servedOffline += units;
                     slot.add(units);
                     return null;
                 }

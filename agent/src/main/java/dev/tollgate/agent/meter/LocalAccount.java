@@ -46,6 +46,17 @@ final class LocalAccount extends JournaledAccount {
         return 0;
     }
 
+    /** The ledger is on this machine: nothing is ever served offline. */
+    @Override
+    public long unconfirmed() {
+        return 0;
+    }
+
+    @Override
+    public long lastSync() {
+        return 0;
+    }
+
     @Override
     public Outcome refill(long least, long want, long held) {
         Journal j = journal;

@@ -34,6 +34,8 @@ final class RemoteAccount extends JournaledAccount {
     private final Backend backend;
     private final Path dir;
     private final String name;
+    /** From the adopted journal or the marker an earlier run left; 0 when unknown. */
+    private long lastSync;
 
     RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
         super(feature.counter(), credits, bound);
@@ -55,7 +57,9 @@ final class RemoteAccount extends JournaledAccount {
         }
         if (mine == null) {
             mine = Journal.create(dir, counter, credits);
+            lastSync = readMarker();
         } else {
+            lastSync = Math.max(mine.state().lastSync, readMarker());
             State s = mine.state();
             long used = mine.used();
             Log.info("feature '" + name + "': carried on with " + mine + " of a process that ended: "
@@ -113,6 +117,7 @@ final class RemoteAccount extends JournaledAccount {
             return read.isGranted() ? Outcome.unavailable("the backend did not say the counter's value") : read;
         }
         long value = read.value();
+        j.state(j.state().synced(System.currentTimeMillis()));
         long used = j.used();
         State s = j.state();
         if (!credits) {
@@ -248,6 +253,7 @@ final class RemoteAccount extends JournaledAccount {
         long left = credits ? s.granted - used : used - s.confirmed;
         if (s.pending == null && left == 0) {
             try {
+                writeMarker(s.lastSync);
                 j.delete();
                 return;
             } catch (IOException e) {
@@ -261,6 +267,49 @@ final class RemoteAccount extends JournaledAccount {
                     + " at exit (" + o + "); they are kept in " + j + " and sent by the next start");
         }
         j.close();
+    }
+
+    @Override
+    public long unconfirmed() {
+        Journal j = journal;
+        if (j == null) {
+            return 0;
+        }
+        State s = j.state();
+        return Math.max(0, j.used() - (credits ? s.granted : s.confirmed));
+    }
+
+    @Override
+    public long lastSync() {
+        return lastSync;
+    }
+
+    /**
+     * {@code <counter>.synced}: when the backend last answered, kept when a journal with nothing left in it is
+     * deleted, so that the next run's {@code grace.time} counts from then, not from its own start.
+     */
+    private Path marker() {
+        return dir.resolve(counter + ".synced");
+    }
+
+    private long readMarker() {
+        try {
+            byte[] b = java.nio.file.Files.readAllBytes(marker());
+            return b.length == 8 ? java.nio.ByteBuffer.wrap(b).getLong() : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0; // none yet, or unreadable: grace.time counts from this start
+        }
+    }
+
+    private void writeMarker(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            java.nio.file.Files.write(marker(), java.nio.ByteBuffer.allocate(8).putLong(millis).array());
+        } catch (IOException e) {
+            Log.debug("cannot write " + marker() + ": " + e);
+        }
     }
 
     @Override

@@ -372,4 +372,54 @@ class AllowanceTest {
 
         assertThat(backend.value("export")).as("the 3 offline credits were taken afterwards").isEqualTo(97);
     }
+
+    @Test
+    void restartingTheProductDoesNotRenewTheGraceUnits() {
+        FakeCounters backend = new FakeCounters();
+        backend.down(true);
+        String yaml = REMOTE + "  render: { mode: usage, sync: batched, bound: 1000, onBackendFailure: grace, "
+                + "grace: { units: 5 } }\n";
+        Run first = run(yaml, backend);
+        assertThat(served(first, first.site("render", 0), 4)).isEqualTo(4);
+        first.metering.close(); // the 4 unsent units stay in the journal
+
+        Run second = run(yaml, backend);
+        Site s = second.site("render", 0);
+        assertThat(served(second, s, 1)).isEqualTo(1);
+        assertThat(reason(second.call(s))).isEqualTo(Reason.OFFLINE);
+
+        backend.down(false);
+        second.metering.close();
+        assertThat(backend.value("render")).as("both runs' offline usage was sent").isEqualTo(5);
+    }
+
+    @Test
+    void graceTimeCountsFromTheLastAnswerOfAnEarlierRun() throws IOException {
+        FakeCounters backend = new FakeCounters();
+        Path journals = dir.resolve("journals");
+        Files.createDirectories(journals);
+        long twoHoursAgo = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(2);
+        Files.write(journals.resolve("render.synced"), java.nio.ByteBuffer.allocate(8).putLong(twoHoursAgo).array());
+        backend.down(true);
+
+        Run r = run(REMOTE + "  render: { mode: usage, sync: batched, bound: 1000, onBackendFailure: grace, "
+                + "grace: { time: 1h } }\n", backend);
+        Throwable denied = r.call(r.site("render", 0));
+
+        assertThat(reason(denied)).isEqualTo(Reason.OFFLINE);
+        assertThat(denied).hasMessageContaining("longer than the grace of 3600 s");
+    }
+
+    @Test
+    void aRunWhoseJournalWasAllSentLeavesTheTimeOfItsLastAnswerForTheNext() throws IOException {
+        FakeCounters backend = new FakeCounters();
+        Run r = run(REMOTE + "  render: { mode: usage, sync: batched }\n", backend);
+        assertThat(served(r, r.site("render", 0), 3)).isEqualTo(3);
+        long before = System.currentTimeMillis();
+        r.metering.close();
+
+        byte[] marker = Files.readAllBytes(dir.resolve("journals").resolve("render.synced"));
+        assertThat(java.nio.ByteBuffer.wrap(marker).getLong()).isBetween(before - 60_000, System.currentTimeMillis());
+        assertThat(backend.value("render")).isEqualTo(3);
+    }
 }
