@@ -289,7 +289,12 @@ final class Allowance {
         }
     }
 
+    /**
+     * Credits left or units used. Opens the journal first, as a call would: that settles (local ledger) or adopts
+     * (Cryptolens) the journals of processes that ended, whose units the backend's counter alone does not show.
+     */
     OptionalLong balance() {
+        journal();
         return account.balance();
     }
 

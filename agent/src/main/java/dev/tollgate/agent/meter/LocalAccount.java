@@ -84,8 +84,11 @@ final class LocalAccount extends JournaledAccount {
         if (j == null) {
             return;
         }
-        Outcome o = grants.confirm(counter, credits, j.id(), j.used(), true);
-        if (o.isGranted()) {
+        long used = j.used();
+        Outcome o = grants.confirm(counter, credits, j.id(), used, true);
+        // BOUND_REACHED: the counter has no grant for this journal. With nothing used, it never reserved (a process
+        // that only read the balance, or found no credits): nothing to settle.
+        if (o.isGranted() || (o.status() == Outcome.Status.BOUND_REACHED && used == 0)) {
             try {
                 j.delete();
                 return;

@@ -36,6 +36,14 @@ final class RemoteAccount extends JournaledAccount {
     private final String name;
     /** From the adopted journal or the marker an earlier run left; 0 when unknown. */
     private long lastSync;
+    /**
+     * Credits granted in the journal but not handed to the allowance yet: a lease whose lost answer was found applied
+     * by a read-back that no lease of this process waited for (in {@link #commit}, or at the first refill after an
+     * ended process's journal was adopted with the lease pending). The next {@link #refill} hands them out before it
+     * leases more; without it they would wait for the next run while calls were denied for want of credits.
+     * Guarded by this.
+     */
+    private long unclaimed;
 
     RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
         super(feature.counter(), credits, bound);
@@ -112,6 +120,15 @@ final class RemoteAccount extends JournaledAccount {
             return resolved;
         }
         Journal j = journal;
+        if (credits && unclaimed > 0) {
+            long units = unclaimed;
+            unclaimed = 0;
+            // Units served offline beyond the other leases are paid from these first.
+            long owed = Math.max(0, j.used() - (j.state().granted - units));
+            if (units > owed) {
+                return Outcome.granted(units - owed);
+            }
+        }
         Outcome read = backend.read(counter);
         if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
             return read.isGranted() ? Outcome.unavailable("the backend did not say the counter's value") : read;
@@ -161,6 +178,9 @@ final class RemoteAccount extends JournaledAccount {
             }
             State after = j.state();
             boolean wasApplied = after.granted != s.granted || after.confirmed != s.confirmed;
+            if (wasApplied && s.pending == State.Op.TAKE) {
+                unclaimed -= s.pendingUnits; // this lease's caller hands them out (or they pay what was owed)
+            }
             return wasApplied ? Outcome.granted(Outcome.UNKNOWN) : Outcome.unavailable(o.detail());
         }
         j.state(s.pending(null, 0, 0)); // certainly not applied
@@ -193,6 +213,9 @@ final class RemoteAccount extends JournaledAccount {
                 || (s.pending == State.Op.TAKE ? now <= s.pendingBefore - s.pendingUnits
                         : now >= s.pendingBefore + s.pendingUnits);
         j.state((wasApplied ? applied(s) : s.pending(null, 0, 0)).synced(System.currentTimeMillis()));
+        if (wasApplied && s.pending == State.Op.TAKE) {
+            unclaimed += s.pendingUnits;
+        }
         Log.info("feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
                 + s.pendingUnits + " whose answer was lost " + (wasApplied ? "was" : "was not")
                 + " applied (read back " + now + ", before " + s.pendingBefore + ")");

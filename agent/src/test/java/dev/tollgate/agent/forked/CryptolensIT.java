@@ -43,11 +43,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CryptolensIT {
 
-    private static final int PRODUCT = 3941;
-    private static final String KEY = "AAAAA-BBBBB-CCCCC-DDDDD";
+    static final int PRODUCT = 3941;
+    static final String KEY = "AAAAA-BBBBB-CCCCC-DDDDD";
     /** Unlike anything else in the output, and the same when form-encoded. */
-    private static final String TOKEN = "tok-" + UUID.randomUUID();
-    private static final Map<String, String> ENV = Map.of("CRYPTOLENS_TOKEN", TOKEN);
+    static final String TOKEN = "tok-" + UUID.randomUUID();
+    static final Map<String, String> ENV = Map.of("CRYPTOLENS_TOKEN", TOKEN);
 
     static List<ForkedJvm.Jdk> jdks() {
         return ForkedJvm.jdks();
@@ -57,7 +57,7 @@ class CryptolensIT {
         return config(url, "", features);
     }
 
-    private static String config(String url, String moreSettings, String features) {
+    static String config(String url, String moreSettings, String features) {
         return """
                 backend: cryptolens
                 cryptolens:
@@ -273,7 +273,7 @@ class CryptolensIT {
 
     // --- the standalone emulator ---
 
-    private static Process startStandalone(String... data) throws IOException {
+    static Process startStandalone(String... data) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", testkitJar().toString(),
                 "--port", "0", "--token", TOKEN, "--product-id", String.valueOf(PRODUCT), "--key", KEY));
@@ -282,7 +282,7 @@ class CryptolensIT {
     }
 
     /** The URL from the emulator's one line, {@code Cryptolens emulator listening on http://127.0.0.1:PORT}. */
-    private static String listeningUrl(Process emulator) throws Exception {
+    static String listeningUrl(Process emulator) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
             try {
@@ -296,7 +296,7 @@ class CryptolensIT {
         return line.substring(prefix.length());
     }
 
-    private static void stop(Process emulator) throws InterruptedException {
+    static void stop(Process emulator) throws InterruptedException {
         emulator.destroy();
         if (!emulator.waitFor(30, TimeUnit.SECONDS)) {
             emulator.destroyForcibly();
@@ -311,7 +311,7 @@ class CryptolensIT {
     }
 
     /** The key's data objects by name, as ListDataObjectsToKey gives them. */
-    private static Map<String, Integer> dataObjects(String url) throws IOException {
+    static Map<String, Integer> dataObjects(String url) throws IOException {
         OkHttpClient http = new OkHttpClient();
         try {
             FormBody form = new FormBody.Builder().add("token", TOKEN).add("ProductId", String.valueOf(PRODUCT))

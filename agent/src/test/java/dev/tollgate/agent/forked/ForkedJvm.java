@@ -257,6 +257,12 @@ final class ForkedJvm {
         return start(command(jdk, jvmOptions, classpath, main, args), dir);
     }
 
+    /** As {@link #start(Jdk, Path, List, List, String, String...)}, with these environment variables set as well. */
+    static Process start(Jdk jdk, Path dir, Map<String, String> env, List<String> jvmOptions, String main,
+            String... args) {
+        return start(command(jdk, jvmOptions, List.of(), main, args), dir, env);
+    }
+
     private static List<String> command(Jdk jdk, List<String> jvmOptions, List<Path> classpath, String main,
             String... args) {
         List<String> command = new ArrayList<>();
