@@ -26,7 +26,10 @@ public class UsageDeniedException extends RuntimeException {
     /** Units left are not known, for example when the backend could not be reached. */
     public static final long UNKNOWN = -1;
 
-    /** Why a charge was denied. */
+    /**
+     * Why a charge was denied. Later versions may add reasons: give a {@code switch} over it a {@code default}
+     * branch, since a switch expression without one fails on a reason it was not compiled with.
+     */
     public enum Reason {
         /** Prepaid credits would fall below the feature's lower bound. */
         CREDITS_EXHAUSTED("no credits left"),

@@ -129,8 +129,12 @@ public final class ReportTool {
                     + "). It resets with your next billing period.";
             case BACKEND_UNAVAILABLE -> "Sorry, " + what + " needs the licence server, which cannot be reached "
                     + "right now. Please try again in a moment.";
+            case OFFLINE -> "Sorry, " + what + " has been used offline for as long as your licence allows. "
+                    + "Connect to the internet once so that it can sync, then try again.";
             case MISCONFIGURED -> "Sorry, " + what + " is not available: the licensing setup needs attention ("
                     + e.getMessage() + ").";
+            // A reason added by a later Tollgate: a switch expression without this fails on it at run time.
+            default -> "Sorry, " + what + " is not available right now (" + e.getMessage() + ").";
         };
     }
 

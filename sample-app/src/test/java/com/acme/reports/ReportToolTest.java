@@ -50,6 +50,8 @@ class ReportToolTest {
                 .contains("cannot be reached right now");
         assertThat(ReportTool.apology(new UsageDeniedException("export", Reason.MISCONFIGURED, 1, -1, "bad config")))
                 .contains("the licensing setup needs attention");
+        assertThat(ReportTool.apology(new UsageDeniedException("export", Reason.OFFLINE, 1, -1, "grace used up")))
+                .contains("used offline for as long as your licence allows");
     }
 
     @Test
