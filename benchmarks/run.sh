@@ -82,7 +82,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
        "load average $load_before before and $load_after after (1, 5, 15 min); shared with other builds."
   echo "JDK: $("$java" -version 2>&1 | sed -n 2p)."
   echo "Commit: $commit."
-  echo "Agent strategy measured: strict (the only one the agent has at this commit)."
+  echo "Agent strategies measured: strict, leased and batched (uncapped and capped), each said explicitly in the generated config (see RunBenchmarks.FEATURES)."
   echo
   echo "Made by \`benchmarks/run.sh$($quick && echo ' --quick')\`, which ran, from the repository root:"
   echo

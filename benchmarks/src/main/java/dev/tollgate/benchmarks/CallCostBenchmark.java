@@ -241,24 +241,53 @@ public class CallCostBenchmark {
         }
     }
 
-    // Hooks for the strategies of issue 5 (benchmarks/README.md, "Adding a strategy"):
-    //
-    // @State(Scope.Benchmark)
-    // public static class Leased extends MeteringState {
-    //     public Leased() {
-    //         super("local", "bench_leased");
-    //     }
-    // }
-    //
-    // @Benchmark
-    // public int tollgate_leasedLocal(Leased t) {
-    //     return t.product.leased(x);
-    // }
-    //
-    // and the same with Batched, "bench_batched", tollgate_batchedLocal and product.batched.
+    /**
+     * {@link Product#leased}: {@code sync: leased}, credits spent from a lease of up to
+     * {@value RunBenchmarks#BLOCK}; the balance is the credits left as this process sees them.
+     */
+    @State(Scope.Benchmark)
+    public static class Leased extends MeteringState {
+        public Leased() {
+            super("local", "bench_leased");
+        }
+    }
+
+    /** {@link Product#batched}: {@code sync: batched}, usage with no cap; the balance is the units used, unsent included. */
+    @State(Scope.Benchmark)
+    public static class Batched extends MeteringState {
+        public Batched() {
+            super("local", "bench_batched");
+        }
+    }
+
+    /**
+     * {@link Product#batchedCapped}: {@code sync: batched}, usage under a cap of {@value RunBenchmarks#USAGE_CAP},
+     * room reserved {@value RunBenchmarks#BLOCK} units at a time.
+     */
+    @State(Scope.Benchmark)
+    public static class BatchedCapped extends MeteringState {
+        public BatchedCapped() {
+            super("local", "bench_batchedCapped");
+        }
+    }
 
     @Benchmark
     public int tollgate_strictLocal(Strict t) {
         return t.product.strict(x);
+    }
+
+    @Benchmark
+    public int tollgate_leasedLocal(Leased t) {
+        return t.product.leased(x);
+    }
+
+    @Benchmark
+    public int tollgate_batchedLocal(Batched t) {
+        return t.product.batched(x);
+    }
+
+    @Benchmark
+    public int tollgate_batchedCappedLocal(BatchedCapped t) {
+        return t.product.batchedCapped(x);
     }
 }

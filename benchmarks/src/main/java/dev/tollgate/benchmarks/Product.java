@@ -14,24 +14,31 @@ import dev.tollgate.Metered;
  */
 public class Product {
 
-    /** {@code sync: strict} (today's only strategy): one backend step per call. */
+    /** {@code sync: strict}: one backend step per call. */
     @Metered("bench_strict")
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public int strict(int x) {
         return Body.work(x);
     }
 
-    // Hooks for the strategies of issue 5 (benchmarks/README.md, "Adding a strategy"):
-    //
-    // @Metered("bench_leased")
-    // @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    // public int leased(int x) {
-    //     return Body.work(x);
-    // }
-    //
-    // @Metered("bench_batched")
-    // @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    // public int batched(int x) {
-    //     return Body.work(x);
-    // }
+    /** {@code sync: leased}: credits spent from a lease in the journal (a CAS and a store into the thread's slot). */
+    @Metered("bench_leased")
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public int leased(int x) {
+        return Body.work(x);
+    }
+
+    /** {@code sync: batched}, usage with no cap: a store into the thread's journal slot, sent in the background. */
+    @Metered("bench_batched")
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public int batched(int x) {
+        return Body.work(x);
+    }
+
+    /** {@code sync: batched}, usage with a cap: room under the cap reserved in blocks (a CAS), then the store. */
+    @Metered("bench_batchedCapped")
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public int batchedCapped(int x) {
+        return Body.work(x);
+    }
 }

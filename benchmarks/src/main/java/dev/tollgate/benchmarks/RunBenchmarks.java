@@ -48,11 +48,18 @@ import dev.tollgate.testkit.Permission;
  */
 public final class RunBenchmarks {
 
-    /** One metered feature of the generated config: its name (as in {@code @Metered}), model and strategy. */
-    record Feature(String name, String mode, String sync) {
-        /** The feature's line under {@code features:}. */
+    /**
+     * One metered feature of the generated config: its name (as in {@code @Metered}), model, strategy, and any
+     * further keys of its line (for example {@code block: 10000}), written as they are.
+     */
+    record Feature(String name, String mode, String sync, String more) {
+        Feature(String name, String mode, String sync) {
+            this(name, mode, sync, null);
+        }
+
+        /** The feature's line under {@code features:}; the strategy is always said, never left to the default. */
         String yaml() {
-            return "  " + name + ": { mode: " + mode + (sync == null ? "" : ", sync: " + sync) + " }\n";
+            return "  " + name + ": { mode: " + mode + ", sync: " + sync + (more == null ? "" : ", " + more) + " }\n";
         }
 
         boolean credits() {
@@ -62,17 +69,39 @@ public final class RunBenchmarks {
 
     /**
      * The metered features every run configures, one per strategy, named by the methods of {@link Product}.
-     * A strategy that the agent does not know yet must stay out: the agent refuses an unknown key and then
-     * denies every metered call. To add one, see benchmarks/README.md ("Adding a strategy").
+     * Each says its {@code sync}: the default differs by backend ({@code local}: leased for credits, batched for
+     * usage; {@code cryptolens}: strict), and a benchmark must measure the strategy its name says. To add one,
+     * see benchmarks/README.md ("Adding a strategy").
+     *
+     * <p>The journaled features take {@value #BLOCK} units (the largest {@code block}) per lease or reservation,
+     * so that the numbers are the hot path's. A refill is one locked ledger step that the default
+     * {@code journal.fsync: interval} also forces to disk, taken on the calling thread when a block runs out
+     * before the sync thread's next look (every 50 ms): with {@code block: 10000} that was every 0.2-0.4 ms
+     * here and added some 15-20 ns to every call (benchmarks/README.md). The capped usage feature's cap is
+     * the largest the config accepts; no run comes near it (see {@link #LOCAL_CREDITS}).
      */
     static final List<Feature> FEATURES = List.of(
-            new Feature("bench_strict", "credits", null) // strict is the default (and today the only) strategy
-            // new Feature("bench_leased", "credits", "leased"),
-            // new Feature("bench_batched", "usage", "batched"),
-    );
+            new Feature("bench_strict", "credits", "strict"),
+            new Feature("bench_leased", "credits", "leased", "block: " + RunBenchmarks.BLOCK),
+            new Feature("bench_batched", "usage", "batched"),
+            new Feature("bench_batchedCapped", "usage", "batched",
+                    "bound: " + RunBenchmarks.USAGE_CAP + ", block: " + RunBenchmarks.BLOCK));
 
-    /** Credits each credits feature starts with on the local ledger: no run makes that many calls. */
-    static final long LOCAL_CREDITS = 2_000_000_000L;
+    /** Units a journaled feature takes per lease ({@code leased}) or reserves per step ({@code batched} with a cap). */
+    static final int BLOCK = 1_000_000;
+
+    /** The cap of {@code bench_batchedCapped}: the largest {@code bound} the config accepts (int32 max). */
+    static final long USAGE_CAP = Integer.MAX_VALUE;
+
+    /**
+     * Credits each credits feature starts with on the local ledger: the largest opening balance the config
+     * accepts (int32 max). The ledger is fresh for each launcher run and a feature is charged only by its own
+     * benchmark, so one benchmark's forks (warm-up included) share it: with {@code run.sh}'s 2 forks of 9 s,
+     * a call would have to take under about 8 ns on one thread to use it up (or, for the capped usage
+     * feature, reach the cap), which no metered variant does. A run that did would fail with a denial, never
+     * measure one.
+     */
+    static final long LOCAL_CREDITS = Integer.MAX_VALUE;
 
     private static final int PRODUCT_ID = 3941;
     private static final String LICENSE_KEY = "BENCH-AAAAA-BBBBB-CCCCC";
