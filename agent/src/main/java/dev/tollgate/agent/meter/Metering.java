@@ -108,7 +108,10 @@ public final class Metering implements Gate, Sites.Listener {
             // A journaled feature's charge is its allowance's (FeatureMeter.charge only delegates to it); calling
             // it directly saves a call that the JIT did not inline (FeatureMeter.charge is large) on the hot path.
             Allowance a = m.allowance;
-            denial = a != null ? a.charge(t, f, m.cost) : m.feature.charge(t, m.cost);
+            denial = a != null ? a.charge(t, f, m.cost) : FeatureMeter.STRICTLY;
+            if (denial == FeatureMeter.STRICTLY) {
+                denial = m.feature.charge(t, m.cost); // strict, or a journal closed at exit
+            }
         } catch (Throwable failure) {
             Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature.name
                     + "': " + failure + "; the call is denied");
