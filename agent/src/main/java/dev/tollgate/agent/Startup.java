@@ -146,7 +146,8 @@ final class Startup {
                 Path journals = config.journal().dir() != null ? config.journal().dir()
                         : config.ledgerDir().resolve("journal");
                 LocalLedger ledger = new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
-                ledger.forceWrites(config.journal().fsync() != JournalSettings.Fsync.NEVER);
+                // Per write only with fsync: always; under interval the sync thread forces the files it uses.
+                ledger.forceWrites(config.journal().fsync() == JournalSettings.Fsync.ALWAYS);
                 return ledger;
         }
     }

@@ -37,6 +37,9 @@ public interface Grants {
      */
     Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle);
 
+    /** Forces the counter's file to disk ({@code fsync: interval}); never throws. */
+    void force(String counter);
+
     /** Folder for the journals of this backend's counters. */
     java.nio.file.Path journalDir();
 }

@@ -239,6 +239,11 @@ final class CounterFile implements AutoCloseable {
         }
     }
 
+    /** Forces what was written to disk. */
+    void force() throws IOException {
+        channel.force(false);
+    }
+
     /** The grants recorded now. */
     synchronized Grant[] grants() throws IOException {
         try (FileLock ignored = channel.lock()) {

@@ -79,11 +79,23 @@ public final class LocalLedger implements Backend, Grants {
     }
 
     @Override
+    public void force(String counter) {
+        CounterFile f = open.get(counter);
+        if (f != null) {
+            try {
+                f.force();
+            } catch (IOException ignored) {
+                // Closed meanwhile (then its writes went through the channel) or a failing disk, which the next step reports.
+            }
+        }
+    }
+
+    @Override
     public Path journalDir() {
         return journalDir;
     }
 
-    /** Forces every counter write to disk before it returns ({@code journal.fsync} other than never). */
+    /** Forces every counter write to disk before it returns ({@code journal.fsync: always}). */
     public void forceWrites(boolean on) {
         this.forceWrites = on;
         for (CounterFile f : open.values()) {

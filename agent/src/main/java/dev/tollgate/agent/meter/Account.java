@@ -31,6 +31,10 @@ interface Account {
      */
     Outcome refill(long least, long want, long held);
 
+    /** Forces local state kept outside the journal (the local ledger's counter file) to disk. Never throws. */
+    default void force() {
+    }
+
     /** Confirms with the backend what was used so far; GRANTED when it is recorded. */
     Outcome commit();
 

@@ -226,6 +226,7 @@ final class Allowance {
         if (settings.fsync() == JournalSettings.Fsync.INTERVAL && now - lastForce >= settings.fsyncEveryMillis()) {
             lastForce = now;
             j.force();
+            account.force();
         }
         if (now < retryAt) {
             return;

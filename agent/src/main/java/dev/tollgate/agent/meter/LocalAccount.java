@@ -68,6 +68,11 @@ final class LocalAccount extends JournaledAccount {
     }
 
     @Override
+    public void force() {
+        grants.force(counter);
+    }
+
+    @Override
     public Outcome commit() {
         Journal j = journal;
         long used = j.used();

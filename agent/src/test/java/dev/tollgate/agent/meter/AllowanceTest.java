@@ -422,4 +422,94 @@ class AllowanceTest {
         assertThat(java.nio.ByteBuffer.wrap(marker).getLong()).isBetween(before - 60_000, System.currentTimeMillis());
         assertThat(backend.value("render")).isEqualTo(3);
     }
+
+    /** Counts the forces an allowance asks of its account, and passes everything else on. */
+    private static final class CountingForces implements Account {
+        final Account inner;
+        final java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingForces(Account inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long open() throws IOException {
+            return inner.open();
+        }
+
+        @Override
+        public Journal journal() {
+            return inner.journal();
+        }
+
+        @Override
+        public dev.tollgate.agent.backend.Outcome refill(long least, long want, long held) {
+            return inner.refill(least, want, held);
+        }
+
+        @Override
+        public void force() {
+            forces.incrementAndGet();
+            inner.force();
+        }
+
+        @Override
+        public dev.tollgate.agent.backend.Outcome commit() {
+            return inner.commit();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+
+        @Override
+        public java.util.OptionalLong balance() {
+            return inner.balance();
+        }
+
+        @Override
+        public long unconfirmed() {
+            return inner.unconfirmed();
+        }
+
+        @Override
+        public long lastSync() {
+            return inner.lastSync();
+        }
+
+        @Override
+        public boolean bounded() {
+            return inner.bounded();
+        }
+    }
+
+    @Test
+    void underFsyncIntervalTheSyncThreadForcesTheJournalAndTheCounterEachIntervalAndNeverPerCall() {
+        LocalLedger ledger = ledger(1000);
+        Config config = new ConfigLoader(Map.of(), "/home/u").parse(
+                "journal: { fsync: interval, fsyncEvery: 100ms }\nfeatures:\n  export: { mode: credits }\n", "t.yml", dir);
+        dev.tollgate.agent.config.Feature export = config.features().get("export");
+        CountingForces account = new CountingForces(new LocalAccount(ledger, ledger, "export", true, 0));
+        Syncer syncer = new Syncer();
+        syncer.stop(); // no background thread: this test calls sync itself, at times it chooses
+        Allowance a = new Allowance("export", export, account, config.journal(), syncer);
+        try {
+            Metering.PerThread t = new Metering.PerThread();
+            for (int i = 0; i < 50; i++) {
+                assertThat(a.charge(t, 0, 1)).isNull();
+            }
+            assertThat(account.forces.get()).as("no force on the calls' path").isZero();
+
+            long start = System.currentTimeMillis();
+            a.sync(start + 100);
+            a.sync(start + 150);
+            a.sync(start + 250);
+            assertThat(account.forces.get()).as("one per interval").isEqualTo(2);
+        } finally {
+            syncer.stop();
+            a.close();
+        }
+        assertThat(ledger.read("export").value()).isEqualTo(950);
+    }
 }
