@@ -367,6 +367,17 @@ public final class Journal implements Closeable {
 
         /** Records {@code units} used (negative: given back). No system call unless {@code fsync: always}. */
         public void add(long units) {
+            Journal j = journal;
+            if (shared || j.forceEachCall) {
+                addSlowly(units);
+                return;
+            }
+            long v = value + units;
+            value = v;
+            j.map.putLong(offset, v);
+        }
+
+        private void addSlowly(long units) {
             if (shared) {
                 synchronized (this) {
                     value += units;

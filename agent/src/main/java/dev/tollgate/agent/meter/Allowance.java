@@ -2,7 +2,6 @@ package dev.tollgate.agent.meter;
 
 import java.io.IOException;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tollgate.UsageDeniedException.Reason;
 import dev.tollgate.agent.backend.Outcome;
@@ -28,7 +27,7 @@ final class Allowance {
     private final Account account;
     private final JournalSettings settings;
     private final Syncer syncer;
-    private final AtomicLong available = new AtomicLong();
+    private final PaddedLong available = new PaddedLong();
     private final boolean bounded;
     private volatile Journal journal;
     private volatile String broken;
@@ -65,7 +64,7 @@ final class Allowance {
             }
         }
         if (bounded) {
-            AtomicLong a = available;
+            PaddedLong a = available;
             for (;;) {
                 long left = a.get();
                 if (left < units) {

@@ -89,12 +89,17 @@ public final class Metering implements Gate, Sites.Listener {
         Log.debug("metering " + site);
     }
 
+    /*
+     * enter and exit run around every metered call: their common path is kept to a few field reads, one
+     * thread-local lookup, the charge and one array store, and everything rare is in methods of its own, so
+     * that the JIT inlines the whole path into the host's method.
+     */
+
     @Override
     public Throwable enter(int site, Class<?> host) {
         SiteMeter m = meter(site);
         if (m == null) {
-            return new UsageDeniedException("site " + site, UsageDeniedException.Reason.MISCONFIGURED, 0,
-                    UsageDeniedException.UNKNOWN, "unknown metered site (internal error)");
+            return unknownSite(site);
         }
         PerThread t = perThread.get();
         int f = m.feature.index;
@@ -103,24 +108,35 @@ public final class Metering implements Gate, Sites.Listener {
             d[f]++;
             return null;
         }
+        Allowance a = m.allowance;
         FeatureMeter.Denial denial;
         try {
-            // A journaled feature's charge is its allowance's (FeatureMeter.charge only delegates to it); calling
-            // it directly saves a call that the JIT did not inline (FeatureMeter.charge is large) on the hot path.
-            Allowance a = m.allowance;
+            // A journaled feature's charge is its allowance's; calling it directly keeps the path inlinable.
             denial = a != null ? a.charge(t, f, m.cost) : FeatureMeter.STRICTLY;
-            if (denial == FeatureMeter.STRICTLY) {
-                denial = m.feature.charge(t, m.cost); // strict, or a journal closed at exit
-            }
         } catch (Throwable failure) {
-            Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature.name
-                    + "': " + failure + "; the call is denied");
-            denial = new FeatureMeter.Denial(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
-                    "internal error in the Tollgate agent");
+            denial = internalError(m, failure);
         }
         if (denial == null) {
             d[f] = 1;
             return null;
+        }
+        return chargedOtherwise(m, t, d, denial, host);
+    }
+
+    /** The rest of {@link #enter}: a strict charge, a call allowed uncharged, or a denial. */
+    private Throwable chargedOtherwise(SiteMeter m, PerThread t, int[] d, FeatureMeter.Denial first, Class<?> host) {
+        int f = m.feature.index;
+        FeatureMeter.Denial denial = first;
+        if (denial == FeatureMeter.STRICTLY) {
+            try {
+                denial = m.feature.charge(t, m.cost); // strict, or a journal closed at exit
+            } catch (Throwable failure) {
+                denial = internalError(m, failure);
+            }
+            if (denial == null) {
+                d[f] = 1;
+                return null;
+            }
         }
         if (denial == FeatureMeter.UNCHARGED) {
             d[f] = 1 | UNCHARGED; // runs, but there is nothing to give back if it throws
@@ -129,22 +145,44 @@ public final class Metering implements Gate, Sites.Listener {
         return m.denial(denial, host);
     }
 
+    private static Throwable unknownSite(int site) {
+        return new UsageDeniedException("site " + site, UsageDeniedException.Reason.MISCONFIGURED, 0,
+                UsageDeniedException.UNKNOWN, "unknown metered site (internal error)");
+    }
+
+    private static FeatureMeter.Denial internalError(SiteMeter m, Throwable failure) {
+        Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature.name
+                + "': " + failure + "; the call is denied");
+        return new FeatureMeter.Denial(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
+                "internal error in the Tollgate agent");
+    }
+
     @Override
     public void exit(int site, Throwable thrown) {
         SiteMeter m = meter(site);
         if (m == null) {
             return;
         }
-        PerThread t = perThread.get();
         int f = m.feature.index;
-        int[] d = t.depth(f);
-        if (d[f] > 0) {
-            d[f]--;
-            if (d[f] == UNCHARGED) {
-                d[f] = 0; // the outermost call ended; it was not charged
-            } else if (d[f] == 0 && thrown != null && m.feature.refundsOnException()) {
+        int[] d = perThread.get().depth(f);
+        int depth = d[f] - 1;
+        if (depth == 0 && thrown == null) {
+            d[f] = 0; // the common case: the outermost call returned
+        } else if (depth >= 0) {
+            exited(m, d, depth, thrown);
+        }
+    }
+
+    /** The rest of {@link #exit}: a nested call, an uncharged one, or a charged one that threw. */
+    private void exited(SiteMeter m, int[] d, int depth, Throwable thrown) {
+        int f = m.feature.index;
+        if (depth == UNCHARGED) {
+            d[f] = 0; // the outermost call ended; it was not charged
+        } else {
+            d[f] = depth;
+            if (depth == 0 && thrown != null && m.feature.refundsOnException()) {
                 // The outermost call of the feature, the one that was charged, ended by throwing.
-                m.feature.refund(t, m.cost);
+                m.feature.refund(perThread.get(), m.cost);
             }
         }
     }
