@@ -169,10 +169,17 @@ public final class Journal implements Closeable {
         if (!Files.isDirectory(dir)) {
             return found;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, counter + ".*" + SUFFIX)) {
+        // Names are matched here rather than with a glob, which would compile a regular expression at the
+        // product's first metered call.
+        String prefix = counter + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path p : files) {
                 String name = p.getFileName().toString();
-                String middle = name.substring(counter.length() + 1, name.length() - SUFFIX.length());
+                if (!name.startsWith(prefix) || !name.endsWith(SUFFIX)
+                        || name.length() <= prefix.length() + SUFFIX.length()) {
+                    continue;
+                }
+                String middle = name.substring(prefix.length(), name.length() - SUFFIX.length());
                 if (middle.indexOf('.') < 0 && (except == null || !p.equals(except.path))) {
                     found.add(p);
                 }
