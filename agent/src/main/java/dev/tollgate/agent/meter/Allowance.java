@@ -264,9 +264,7 @@ final class Allowance {
         lastCommit = System.currentTimeMillis();
         if (o.isGranted()) {
             committedUsed = used;
-            synchronized (this) {
-                answered();
-            }
+            answered();
             return true;
         }
         Log.warnOnce("commit:" + name, "feature '" + name + "': served units could not be confirmed yet (" + o
@@ -296,11 +294,6 @@ final class Allowance {
     OptionalLong balance() {
         journal();
         return account.balance();
-    }
-
-    /** Units this process may still serve without asking (for tests and the balance). */
-    long available() {
-        return available.get();
     }
 
     @Override

@@ -255,11 +255,11 @@ final class RemoteAccount extends JournaledAccount {
             return Outcome.granted(0); // refunds after a send are kept until more usage covers them
         }
         Outcome read = backend.read(counter);
-        long before = read.isGranted() ? read.value() : Outcome.UNKNOWN;
         if (!read.isGranted()) {
             return read;
         }
-        j.state(s.pending(State.Op.ADD, unsent, before));
+        // A value the backend did not say (UNKNOWN) makes a lost answer count as applied: never sent twice.
+        j.state(s.pending(State.Op.ADD, unsent, read.value()));
         // Sent without the cap: the cap was enforced before the calls ran, and the backend must record what was served.
         return settle(backend.add(counter, unsent, Backend.NO_CAP));
     }
@@ -286,8 +286,9 @@ final class RemoteAccount extends JournaledAccount {
             Log.info("feature '" + name + "': " + left + " leased credits are kept in " + j
                     + " for the next start");
         } else {
-            Log.warn("feature '" + name + "': " + (left > 0 ? left + " units" : "a step") + " could not be confirmed"
-                    + " at exit (" + o + "); they are kept in " + j + " and sent by the next start");
+            long unconfirmed = unconfirmed();
+            Log.warn("feature '" + name + "': " + (unconfirmed > 0 ? unconfirmed + " units" : "a step")
+                    + " could not be confirmed at exit (" + o + "); kept in " + j + " for the next start");
         }
         j.close();
     }
