@@ -48,10 +48,6 @@ final class Syncer implements Runnable {
         }
     }
 
-    void forget(Allowance a) {
-        watched.remove(a);
-    }
-
     @Override
     public void run() {
         while (!stopping) {
