@@ -143,9 +143,9 @@ final class Startup {
                 return Backends.cryptolens(config.cryptolens());
             case LOCAL:
             default:
-                Path journals = config.journal().dir() != null ? config.journal().dir()
-                        : config.ledgerDir().resolve("journal");
-                LocalLedger ledger = new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
+                Path journals = config.journal().dir();
+                LocalLedger ledger = journals == null ? new LocalLedger(config.ledgerDir(), config.openingCredits())
+                        : new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
                 // Per write only with fsync: always; under interval the sync thread forces the files it uses.
                 ledger.forceWrites(config.journal().fsync() == JournalSettings.Fsync.ALWAYS);
                 return ledger;
