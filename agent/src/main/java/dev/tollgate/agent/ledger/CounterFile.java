@@ -193,11 +193,7 @@ final class CounterFile implements AutoCloseable {
             }
             int at = c.find(journal);
             Grant g = at < 0 ? new Grant(journal, 0, 0) : c.grants[at];
-            Grant[] grants = c.with(new Grant(journal, g.reserved + granted, g.confirmed), at);
-            if (grants.length > MAX_GRANTS) {
-                throw new IOException("ledger file " + path + " already holds " + MAX_GRANTS + " processes' grants");
-            }
-            write(c.seq + 1, c.value, kind, grants, c.legacy);
+            write(c.seq + 1, c.value, kind, c.with(new Grant(journal, g.reserved + granted, g.confirmed), at), c.legacy);
             return new Step(true, granted);
         }
     }
@@ -401,6 +397,10 @@ final class CounterFile implements AutoCloseable {
     }
 
     private void write(long seq, long value, Kind kind, Grant[] grants, boolean legacy) throws IOException {
+        if (grants.length > MAX_GRANTS) {
+            throw new IOException("ledger file " + path + " already holds the grants of " + MAX_GRANTS
+                    + " processes, the most it can");
+        }
         if (legacy && (seq & 1) == 0) {
             seq++; // the first write of a converted file goes to the second region, away from the old slots
         }

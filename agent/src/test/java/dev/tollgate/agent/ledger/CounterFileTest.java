@@ -295,6 +295,24 @@ class CounterFileTest {
         }
     }
 
+    @Test
+    void aGrantBeyondTheMostARecordHoldsIsRefusedAndNothingIsWritten() throws IOException {
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            for (long j = 1; j <= CounterFile.MAX_GRANTS; j++) {
+                f.open(CounterFile.Kind.USAGE, j);
+            }
+            byte[] before = Files.readAllBytes(file());
+
+            assertThatThrownBy(() -> f.open(CounterFile.Kind.USAGE, 9999)).isInstanceOf(IOException.class)
+                    .hasMessage("ledger file " + file() + " already holds the grants of " + CounterFile.MAX_GRANTS
+                            + " processes, the most it can");
+            assertThatThrownBy(() -> f.reserve(CounterFile.Kind.USAGE, 9999, 1, 1, NO_CAP))
+                    .isInstanceOf(IOException.class);
+            assertThat(Files.readAllBytes(file())).isEqualTo(before);
+            assertThat(f.grants()).hasSize(CounterFile.MAX_GRANTS);
+        }
+    }
+
     /** {seq, value, kind} of the record in region {@code index}, checking its magic. */
     static long[] slot(byte[] file, int index) {
         ByteBuffer b = ByteBuffer.wrap(file, index * CounterFile.REGION, 32).slice();
