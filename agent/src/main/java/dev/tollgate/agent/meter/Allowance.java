@@ -20,7 +20,7 @@ import dev.tollgate.agent.log.Log;
  *
  * <p>Usage with no cap has no units left to count: a call only writes its slot.
  */
-final class Allowance {
+final class Allowance implements Syncer.Task {
 
     private final String name;
     private final Feature feature;
@@ -217,7 +217,8 @@ final class Allowance {
     }
 
     /** For the syncer: confirm what was served when it is time, and get more before calls need to wait. */
-    void sync(long now) {
+    @Override
+    public void sync(long now) {
         Journal j = journal;
         if (j == null) {
             return;

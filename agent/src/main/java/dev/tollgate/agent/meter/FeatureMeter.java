@@ -25,9 +25,11 @@ final class FeatureMeter {
     private final String misconfigured;
     /** For {@code sync: leased} and {@code batched}: what may be served from the journal; null when strict. */
     private final Allowance allowance;
+    /** For a strict feature that refunds: refunds the backend could not take yet; else null. */
+    private final Refunds refunds;
 
     private FeatureMeter(String name, int index, Feature feature, Backend backend, String exceptionClass,
-            String exceptionKey, String misconfigured, Allowance allowance) {
+            String exceptionKey, String misconfigured, Allowance allowance, Refunds refunds) {
         this.name = name;
         this.index = index;
         this.feature = feature;
@@ -36,22 +38,29 @@ final class FeatureMeter {
         this.exceptionKey = exceptionKey;
         this.misconfigured = misconfigured;
         this.allowance = allowance;
+        this.refunds = refunds;
     }
 
-    static FeatureMeter of(int index, Feature feature, Backend backend, String exceptionClass, String exceptionKey) {
-        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null, null);
+    /** A strict feature; {@code syncer} retries the refunds the backend could not take at once. */
+    static FeatureMeter of(int index, Feature feature, Backend backend, String exceptionClass, String exceptionKey,
+            Syncer syncer) {
+        Refunds refunds = feature.refundsOnException() ? new Refunds(feature.name(), backend, feature.counter(),
+                feature.mode() == Feature.Mode.CREDITS, syncer) : null;
+        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null, null,
+                refunds);
     }
 
     /** A feature served from the journal by {@code allowance}. */
     static FeatureMeter journaled(int index, Feature feature, Backend backend, String exceptionClass,
             String exceptionKey, Allowance allowance) {
+        // Its refunds are local; only calls after the journal was settled at exit refund strictly, once.
         return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null,
-                allowance);
+                allowance, null);
     }
 
     /** A feature whose every call is denied as misconfigured, for {@code why}. */
     static FeatureMeter denying(String name, int index, String why, String exceptionClass, String exceptionKey) {
-        return new FeatureMeter(name, index, null, null, exceptionClass, exceptionKey, why, null);
+        return new FeatureMeter(name, index, null, null, exceptionClass, exceptionKey, why, null, null);
     }
 
     /** Units per call for a site that gave {@code siteCost} (0: none given). */
@@ -137,7 +146,14 @@ final class FeatureMeter {
         } catch (Throwable failure) {
             o = Outcome.unavailable("backend failed: " + failure.getClass().getName());
         }
-        if (!o.isGranted()) {
+        if (o.isGranted() || o.ambiguous()) {
+            return; // a lost answer counts as given: a refund is never sent twice
+        }
+        if (o.status() == Outcome.Status.UNAVAILABLE && refunds != null) {
+            Log.warnOnce("refund:" + name, "feature '" + name + "': the charge of a call that threw could not be "
+                    + "given back yet (" + o + "); it is kept and sent again");
+            refunds.owe(units);
+        } else {
             Log.warnOnce("refund:" + name, "feature '" + name + "': the charge of a call that threw could not be "
                     + "given back (" + o + "); that refund is lost");
         }
@@ -163,10 +179,13 @@ final class FeatureMeter {
         return allowance == null ? null : allowance.journal();
     }
 
-    /** At shutdown: settles the journal, if any. Never throws. */
+    /** At shutdown: settles the journal, or sends the refunds still owed. Never throws. */
     void close() {
         if (allowance != null) {
             allowance.close();
+        }
+        if (refunds != null) {
+            refunds.close();
         }
     }
 

@@ -301,7 +301,7 @@ public final class Metering implements Gate, Sites.Listener {
                 f = FeatureMeter.journaled(index, configured, backend, exception, exceptionKey, allowance);
                 allowances.put(name, allowance);
             } else {
-                f = FeatureMeter.of(index, configured, backend, exception, exceptionKey);
+                f = FeatureMeter.of(index, configured, backend, exception, exceptionKey, syncer);
             }
             features.put(name, f);
             return f;

@@ -15,12 +15,18 @@ final class Syncer implements Runnable {
     /** How often the thread looks; flush intervals shorter than this are rounded up to it. */
     static final long TICK_MILLIS = 50;
 
-    private final CopyOnWriteArrayList<Allowance> watched = new CopyOnWriteArrayList<>();
+    /** What the sync thread runs every tick. */
+    interface Task {
+        /** One round; never blocks for long without a timeout, and never throws on purpose. */
+        void sync(long now);
+    }
+
+    private final CopyOnWriteArrayList<Task> watched = new CopyOnWriteArrayList<>();
     private final Object tick = new Object();
     private Thread thread;
     private volatile boolean stopping;
 
-    synchronized void watch(Allowance a) {
+    synchronized void watch(Task a) {
         watched.add(a);
         if (thread == null && !stopping) {
             thread = new Thread(this, "tollgate-sync");
@@ -59,7 +65,7 @@ final class Syncer implements Runnable {
                 }
             }
             long now = System.currentTimeMillis();
-            for (Allowance a : watched) {
+            for (Task a : watched) {
                 if (stopping) {
                     return;
                 }

@@ -295,4 +295,59 @@ class MeteringTest {
         verify(backend, times(2)).take("export", 1, 0);
         verify(backend).refund("export", 1, true);
     }
+
+    @Test
+    void aStrictRefundTheBackendCannotTakeNowIsSentAgainCoalescedWhenItIsBack() {
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, refund: onException }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(9));
+        when(backend.refund("export", 1, true)).thenReturn(Outcome.unavailable("connection refused"));
+        when(backend.refund("export", 2, true)).thenReturn(Outcome.granted(10));
+        Site s = site("export", 0);
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(m.enter(s.id(), Object.class)).isNull();
+            m.exit(s.id(), new IllegalStateException("the body failed"));
+        }
+
+        verify(backend, org.mockito.Mockito.timeout(10_000)).refund("export", 2, true);
+        m.close();
+        verify(backend, times(2)).refund("export", 1, true);
+        verify(backend, times(1)).refund("export", 2, true);
+    }
+
+    @Test
+    void aStrictRefundWhoseAnswerWasLostIsNeverSentTwice() {
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, refund: onException }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(9));
+        when(backend.refund("export", 1, true)).thenReturn(Outcome.ambiguous("read timed out"));
+        Site s = site("export", 0);
+
+        assertThat(m.enter(s.id(), Object.class)).isNull();
+        m.exit(s.id(), new IllegalStateException("the body failed"));
+        m.close();
+
+        verify(backend, times(1)).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
+    }
+
+    @Test
+    void aStrictRefundStillOwedAtExitIsTriedOnceMoreAndThenReportedLost() {
+        Metering m = metering("features:\n  export: { sync: strict, mode: credits, refund: onException }\n");
+        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(9));
+        when(backend.refund("export", 1, true)).thenReturn(Outcome.unavailable("connection refused"));
+        Site s = site("export", 0);
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Consumer<String> listener = lines::add;
+        dev.tollgate.agent.log.Log.listen(listener);
+        try {
+            assertThat(m.enter(s.id(), Object.class)).isNull();
+            m.exit(s.id(), new IllegalStateException("the body failed"));
+            m.close();
+        } finally {
+            dev.tollgate.agent.log.Log.unlisten(listener);
+        }
+
+        verify(backend, org.mockito.Mockito.atLeast(2)).refund("export", 1, true); // at the call, and at exit
+        assertThat(lines).anyMatch(l -> l.contains("feature 'export': 1 units of refunds for calls that threw could "
+                + "not be given back before exit; they are lost"));
+    }
 }
