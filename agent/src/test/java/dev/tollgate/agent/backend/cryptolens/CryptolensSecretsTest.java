@@ -148,4 +148,19 @@ class CryptolensSecretsTest {
             assertThat(o.detail()).contains("cryptolens.token is missing");
         }
     }
+
+    @Test
+    void theJournalFolderIsNamedByProductAndAHashOfTheKeyNeverByTheKeyOrToken() {
+        try (Fixture f = new Fixture()) {
+            String scope = f.backend().journalScope();
+            String other = f.backend(f.settings().key("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ").build()).journalScope();
+            String machine = f.backend(f.settings().machineCode("host-1").build()).journalScope();
+
+            assertThat(scope).matches("cryptolens-1234-[0-9a-f]{16}");
+            assertThat(scope).doesNotContain(Fixture.KEY).doesNotContain(Fixture.TOKEN);
+            assertThat(other).as("another key, another folder").isNotEqualTo(scope);
+            assertThat(machine).as("another machine code, another folder").isNotEqualTo(scope);
+            assertThat(f.backend().journalScope()).as("stable").isEqualTo(scope);
+        }
+    }
 }
