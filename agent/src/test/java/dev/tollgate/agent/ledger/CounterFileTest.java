@@ -174,12 +174,7 @@ class CounterFileTest {
 
     @Test
     void aSlotWithAValidCrcButAnUnknownKindIsRefused() throws IOException {
-        ByteBuffer slot = ByteBuffer.allocate(CounterFile.SLOT);
-        slot.putInt(0x54474331).putLong(1).putLong(42).putLong(9);
-        CRC32 crc = new CRC32();
-        crc.update(slot.array(), 0, CounterFile.SLOT - 4);
-        slot.putInt((int) crc.getValue());
-        Files.write(file(), slot.array());
+        Files.write(file(), firstFormatSlot(1, 42, 9));
 
         try (CounterFile f = new CounterFile(file(), 0)) {
             assertThat(f.read()).isEqualTo(42);
@@ -274,12 +269,8 @@ class CounterFileTest {
 
     @Test
     void grantsSurviveReopeningAndTheFileOfTheFirstFormatIsConvertedWithoutTouchingItsSlots() throws IOException {
-        ByteBuffer slot = ByteBuffer.allocate(CounterFile.SLOT);
-        slot.putInt(0x54474331).putLong(1).putLong(42).putLong(1);
-        CRC32 crc = new CRC32();
-        crc.update(slot.array(), 0, CounterFile.SLOT - 4);
-        slot.putInt((int) crc.getValue());
-        Files.write(file(), slot.array());
+        byte[] slot = firstFormatSlot(1, 42, 1);
+        Files.write(file(), slot);
 
         try (CounterFile f = new CounterFile(file(), 0)) {
             assertThat(f.read()).isEqualTo(42);
@@ -287,7 +278,7 @@ class CounterFileTest {
         }
         byte[] bytes = Files.readAllBytes(file());
         assertThat(Arrays.copyOfRange(bytes, 0, CounterFile.SLOT)).as("the old slot is untouched")
-                .isEqualTo(slot.array());
+                .isEqualTo(slot);
         assertThat(slot(bytes, 1)[0]).as("written to the second region").isEqualTo(3);
         try (CounterFile f = new CounterFile(file(), 0)) {
             assertThat(f.read()).isEqualTo(42);
@@ -311,6 +302,16 @@ class CounterFileTest {
             assertThat(Files.readAllBytes(file())).isEqualTo(before);
             assertThat(f.grants()).hasSize(CounterFile.MAX_GRANTS);
         }
+    }
+
+    /** A slot of the first file format ({@code TGC1}): magic, seq, value, kind as a long, CRC-32. */
+    static byte[] firstFormatSlot(long seq, long value, long kind) {
+        ByteBuffer slot = ByteBuffer.allocate(CounterFile.SLOT);
+        slot.putInt(0x54474331).putLong(seq).putLong(value).putLong(kind);
+        CRC32 crc = new CRC32();
+        crc.update(slot.array(), 0, CounterFile.SLOT - 4);
+        slot.putInt((int) crc.getValue());
+        return slot.array();
     }
 
     /** {seq, value, kind} of the record in region {@code index}, checking its magic. */
