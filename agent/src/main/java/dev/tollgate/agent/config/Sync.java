@@ -38,10 +38,6 @@ public final class Sync {
     public static final long DEFAULT_FLUSH_EVERY_MILLIS = 5_000;
     public static final long DEFAULT_FLUSH_UNITS = 1_000;
 
-    /** {@code strict}, with the other settings at their defaults: what a feature gets when nothing is said. */
-    public static final Sync STRICT = new Sync(Strategy.STRICT, DEFAULT_BLOCK, DEFAULT_FLUSH_EVERY_MILLIS,
-            DEFAULT_FLUSH_UNITS, 0, 0);
-
     private final Strategy strategy;
     private final int block;
     private final long flushEveryMillis;
@@ -97,11 +93,6 @@ public final class Sync {
     /** {@code grace.time} in milliseconds, or 0 for no limit by time. */
     public long graceMillis() {
         return graceMillis;
-    }
-
-    /** This setting with another strategy, for defaults that depend on the backend and the mode. */
-    public Sync with(Strategy other) {
-        return new Sync(other, block, flushEveryMillis, flushUnits, graceUnits, graceMillis);
     }
 
     @Override

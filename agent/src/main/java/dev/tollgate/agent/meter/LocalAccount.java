@@ -121,14 +121,9 @@ final class LocalAccount extends JournaledAccount {
         Journal j = journal;
         long unconfirmed = 0;
         if (j != null) {
-            unconfirmed = j.used() - confirmedOf(j);
+            unconfirmed = j.used() - j.state().confirmed;
         }
         return OptionalLong.of(credits ? o.value() - bound - unconfirmed : o.value() + unconfirmed);
-    }
-
-    /** The journal's use as last confirmed, tracked in its state so that the balance need not read the grant. */
-    private static long confirmedOf(Journal j) {
-        return j.state().confirmed;
     }
 
     /**
