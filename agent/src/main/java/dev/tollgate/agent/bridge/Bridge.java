@@ -11,10 +11,19 @@ import dev.tollgate.UsageDeniedException;
  * runtime becomes a denial (never free usage) and is reported by the runtime.
  *
  * <pre>{@code
- * // what the advice does, before the body of a metered method:
- * Throwable denial = Bridge.enter(17, Reports.class);
- * if (denial != null) throw denial;
+ * // what the advice does around the body of a metered method:
+ * Object token = Bridge.enter(17, Reports.class);
+ * if (token instanceof Throwable) throw (Throwable) token;
+ * try {
+ *     ...body; before each return: Bridge.exit(17, token, null)
+ * } catch (Throwable t) {
+ *     Bridge.exit(17, token, t);
+ *     throw t;
+ * }
  * }</pre>
+ *
+ * The token carries the call's state from enter to exit (the runtime's per-thread record of the feature),
+ * so that exit, which runs on every call, need not look it up again.
  */
 public final class Bridge {
 
@@ -34,7 +43,7 @@ public final class Bridge {
     }
 
     /** @see Gate#enter */
-    public static Throwable enter(int site, Class<?> host) {
+    public static Object enter(int site, Class<?> host) {
         Gate g = gate;
         if (g == null) {
             return denied(site, "the Tollgate agent is not running");
@@ -53,13 +62,13 @@ public final class Bridge {
     }
 
     /** @see Gate#exit */
-    public static void exit(int site, Throwable thrown) {
+    public static void exit(int site, Object token, Throwable thrown) {
         Gate g = gate;
         if (g == null) {
             return;
         }
         try {
-            g.exit(site, thrown);
+            g.exit(site, token, thrown);
         } catch (Throwable ignored) {
             // The runtime counts its own errors; the host's call has already completed.
         }

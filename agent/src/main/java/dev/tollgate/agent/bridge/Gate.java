@@ -12,10 +12,16 @@ public interface Gate {
      * @param site the site id bound into the advice
      * @param host the class that declares the metered method (to build a configured exception in
      *     its class loader)
-     * @return {@code null} to run the body, or the exception to throw instead
+     * @return a {@link Throwable} to throw instead of running the body; anything else (a token of the
+     *     runtime's, or {@code null}) runs the body and is handed back to {@link #exit}
      */
-    Throwable enter(int site, Class<?> host);
+    Object enter(int site, Class<?> host);
 
-    /** The metered method returned or threw ({@code thrown}); runs only after {@link #enter} said go. */
-    void exit(int site, Throwable thrown);
+    /**
+     * The metered method returned or threw ({@code thrown}); runs only after {@link #enter} said go, on
+     * the same thread.
+     *
+     * @param token what {@link #enter} returned for this call
+     */
+    void exit(int site, Object token, Throwable thrown);
 }

@@ -28,21 +28,23 @@ import net.bytebuddy.jar.asm.Type;
  * the same sites, refusals and messages. Each metered method becomes, in bytecode:
  *
  * <pre>{@code
- * Throwable denial = Bridge.enter(SITE, Host.class);
- * if (denial != null) throw denial;
+ * Object token = Bridge.enter(SITE, Host.class);
+ * if (token instanceof Throwable) throw (Throwable) token;
  * try {
- *     ...body; before each return: Bridge.exit(SITE, null)
+ *     ...body; before each return: Bridge.exit(SITE, token, null)
  * } catch (Throwable t) {
- *     Bridge.exit(SITE, t);
+ *     Bridge.exit(SITE, token, t);
  *     throw t;
  * }
  * }</pre>
  *
- * No local variable is added and no existing stack map frame changes: the woven code is straight-line
- * except for two frames of its own, one after the enter check (the method's parameters, exactly as at
- * its start) and one at the handler, which declares no locals at all and so fits every instruction it
- * covers. The handler is the last entry of the exception table, so the method's own handlers come first.
- * Only class files of Java 7 (major 51) and later are woven here: they always carry stack map frames.
+ * The token lives in one new local variable, placed above all of the method's own ({@code max_locals}, read
+ * in a pass over the metered methods' code beforehand), so that no instruction of the method changes. The
+ * method's stack map frames are read expanded and each gets the token appended (the slots between the
+ * frame's own locals and the token are unused, {@code TOP}). The woven code adds two frames: one after the
+ * enter check (the method's parameters, exactly as at its start) and one at the handler (only the token).
+ * The handler is the last entry of the exception table, so the method's own handlers come first. Only
+ * class files of Java 7 (major 51) and later are woven here: they always carry stack map frames.
  */
 final class DirectWeaver {
 
@@ -51,9 +53,10 @@ final class DirectWeaver {
 
     private static final String METERED = "Ldev/tollgate/Metered;";
     private static final String BRIDGE = "dev/tollgate/agent/bridge/Bridge";
-    private static final String ENTER = "(ILjava/lang/Class;)Ljava/lang/Throwable;";
-    private static final String EXIT = "(ILjava/lang/Throwable;)V";
+    private static final String ENTER = "(ILjava/lang/Class;)Ljava/lang/Object;";
+    private static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Throwable;)V";
     private static final String THROWABLE = "java/lang/Throwable";
+    private static final String OBJECT = "java/lang/Object";
     private static final int JAVA_7 = 51;
 
     private DirectWeaver() {
@@ -86,9 +89,38 @@ final class DirectWeaver {
 
     /** The chosen class with the advice woven into the methods of {@code siteIds} (name + descriptor to site id). */
     static byte[] write(Choice choice, Map<String, Integer> siteIds) {
+        MaxLocals maxLocals = new MaxLocals(siteIds);
+        choice.reader.accept(maxLocals, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         ClassWriter writer = new ClassWriter(choice.reader, 0);
-        choice.reader.accept(new Weaving(writer, choice.internalName, siteIds), 0);
+        choice.reader.accept(new Weaving(writer, choice.internalName, siteIds, maxLocals.byMethod),
+                ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    /** A pass over the code of the methods to weave only, for each one's {@code max_locals}: the token's slot. */
+    private static final class MaxLocals extends ClassVisitor {
+        private final Map<String, Integer> siteIds;
+        final Map<String, Integer> byMethod = new HashMap<String, Integer>();
+
+        MaxLocals(Map<String, Integer> siteIds) {
+            super(Opcodes.ASM9);
+            this.siteIds = siteIds;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                String[] exceptions) {
+            final String key = name + descriptor;
+            if (!siteIds.containsKey(key)) {
+                return null; // its code is not even read
+            }
+            return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    byMethod.put(key, Integer.valueOf(maxLocals));
+                }
+            };
+        }
     }
 
     /** What {@link MeteredMethods#find} would choose in this class, or {@code null} when this path cannot tell. */
@@ -335,11 +367,13 @@ final class DirectWeaver {
     private static final class Weaving extends ClassVisitor {
         private final String owner;
         private final Map<String, Integer> siteIds;
+        private final Map<String, Integer> maxLocals;
 
-        Weaving(ClassWriter writer, String owner, Map<String, Integer> siteIds) {
+        Weaving(ClassWriter writer, String owner, Map<String, Integer> siteIds, Map<String, Integer> maxLocals) {
             super(Opcodes.ASM9, writer);
             this.owner = owner;
             this.siteIds = siteIds;
+            this.maxLocals = maxLocals;
         }
 
         @Override
@@ -347,7 +381,11 @@ final class DirectWeaver {
                 String[] exceptions) {
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
             Integer site = siteIds.get(name + descriptor);
-            return site == null ? next : new Advised(next, owner, access, descriptor, site.intValue());
+            Integer token = maxLocals.get(name + descriptor);
+            if (site == null || token == null) {
+                return next;
+            }
+            return new Advised(next, owner, access, descriptor, site.intValue(), token.intValue());
         }
     }
 
@@ -356,16 +394,19 @@ final class DirectWeaver {
         private final int access;
         private final String descriptor;
         private final int site;
+        /** The token's local variable: the first slot the method itself never uses. */
+        private final int token;
         private final Label start = new Label();
         private final Label end = new Label();
         private final Label handler = new Label();
 
-        Advised(MethodVisitor next, String owner, int access, String descriptor, int site) {
+        Advised(MethodVisitor next, String owner, int access, String descriptor, int site, int token) {
             super(Opcodes.ASM9, next);
             this.owner = owner;
             this.access = access;
             this.descriptor = descriptor;
             this.site = site;
+            this.token = token;
         }
 
         @Override
@@ -376,19 +417,43 @@ final class DirectWeaver {
             super.visitLdcInsn(Type.getObjectType(owner));
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "enter", ENTER, false);
             super.visitInsn(Opcodes.DUP);
-            super.visitJumpInsn(Opcodes.IFNULL, go);
+            super.visitTypeInsn(Opcodes.INSTANCEOF, THROWABLE);
+            super.visitJumpInsn(Opcodes.IFEQ, go);
+            super.visitTypeInsn(Opcodes.CHECKCAST, THROWABLE);
             super.visitInsn(Opcodes.ATHROW);
             super.visitLabel(go);
             Object[] locals = parameters();
-            super.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {THROWABLE});
-            super.visitInsn(Opcodes.POP);
+            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {OBJECT});
+            super.visitVarInsn(Opcodes.ASTORE, token);
             super.visitLabel(start);
+        }
+
+        /** Every frame of the method's own (expanded) also holds the token, above the frame's locals. */
+        @Override
+        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+            Object[] locals = withToken(numLocal, local);
+            super.visitFrame(type, locals.length, locals, numStack, stack);
+        }
+
+        private Object[] withToken(int numLocal, Object[] local) {
+            List<Object> all = new ArrayList<Object>(numLocal + token + 1);
+            int slots = 0;
+            for (int i = 0; i < numLocal; i++) {
+                all.add(local[i]);
+                slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
+            }
+            for (; slots < token; slots++) {
+                all.add(Opcodes.TOP);
+            }
+            all.add(OBJECT);
+            return all.toArray();
         }
 
         @Override
         public void visitInsn(int opcode) {
             if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
                 pushSite();
+                super.visitVarInsn(Opcodes.ALOAD, token);
                 super.visitInsn(Opcodes.ACONST_NULL);
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "exit", EXIT, false);
             }
@@ -400,13 +465,16 @@ final class DirectWeaver {
             super.visitLabel(end);
             super.visitTryCatchBlock(start, end, handler, THROWABLE);
             super.visitLabel(handler);
-            super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {THROWABLE});
-            super.visitInsn(Opcodes.DUP);
-            pushSite();
-            super.visitInsn(Opcodes.SWAP);
+            Object[] locals = withToken(0, new Object[0]);
+            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {THROWABLE});
+            super.visitInsn(Opcodes.DUP);                       // t, t
+            pushSite();                                         // t, t, site
+            super.visitInsn(Opcodes.SWAP);                      // t, site, t
+            super.visitVarInsn(Opcodes.ALOAD, token);           // t, site, t, token
+            super.visitInsn(Opcodes.SWAP);                      // t, site, token, t
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "exit", EXIT, false);
             super.visitInsn(Opcodes.ATHROW);
-            super.visitMaxs(Math.max(maxStack + 2, 3), maxLocals);
+            super.visitMaxs(Math.max(maxStack + 3, 4), Math.max(maxLocals, token + 1));
         }
 
         private void pushSite() {

@@ -17,15 +17,16 @@ final class MeteredAdvice {
     }
 
     @Advice.OnMethodEnter
-    static void enter(@SiteId int site, @Advice.Origin Class<?> host) throws Throwable {
-        Throwable denial = Bridge.enter(site, host);
-        if (denial != null) {
-            throw denial;
+    static Object enter(@SiteId int site, @Advice.Origin Class<?> host) throws Throwable {
+        Object token = Bridge.enter(site, host);
+        if (token instanceof Throwable) {
+            throw (Throwable) token;
         }
+        return token;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@SiteId int site, @Advice.Thrown Throwable thrown) {
-        Bridge.exit(site, thrown);
+    static void exit(@SiteId int site, @Advice.Enter Object token, @Advice.Thrown Throwable thrown) {
+        Bridge.exit(site, token, thrown);
     }
 }

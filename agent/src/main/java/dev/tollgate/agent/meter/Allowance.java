@@ -52,13 +52,13 @@ final class Allowance implements Syncer.Task {
     }
 
     /** Charges {@code units} to the calling thread: null to go ahead, else why not. Never throws. */
-    FeatureMeter.Denial charge(Metering.PerThread t, int index, int units) {
-        Journal.Slot slot = t.slots(index);
+    FeatureMeter.Denial charge(Metering.Calls c, int units) {
+        Journal.Slot slot = c.slot;
         if (slot == null || slot.journal() != journal) {
             if (closed) {
                 return FeatureMeter.STRICTLY;
             }
-            slot = claim(t, index);
+            slot = claim(c);
             if (slot == null) {
                 return new FeatureMeter.Denial(Reason.MISCONFIGURED, units, -1, broken);
             }
@@ -84,8 +84,8 @@ final class Allowance implements Syncer.Task {
      *
      * @return false when the journal is closed: the caller refunds strictly
      */
-    boolean refund(Metering.PerThread t, int index, int units) {
-        Journal.Slot slot = t.slots(index);
+    boolean refund(Metering.Calls c, int units) {
+        Journal.Slot slot = c.slot;
         if (closed || slot == null) {
             return !closed;
         }
@@ -96,13 +96,13 @@ final class Allowance implements Syncer.Task {
         return true;
     }
 
-    private Journal.Slot claim(Metering.PerThread t, int index) {
+    private Journal.Slot claim(Metering.Calls c) {
         Journal j = journal();
         if (j == null) {
             return null;
         }
         Journal.Slot s = j.claim();
-        t.slots(index, s);
+        c.slot = s;
         return s;
     }
 

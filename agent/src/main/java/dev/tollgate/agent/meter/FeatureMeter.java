@@ -81,12 +81,12 @@ final class FeatureMeter {
      * Charges {@code units}: {@code null} to go ahead, {@link #UNCHARGED} to go ahead without a charge
      * (the backend failed and the policy allows), else why not. Never throws.
      */
-    Denial charge(Metering.PerThread t, int units) {
+    Denial charge(Metering.Calls c, int units) {
         if (misconfigured != null) {
             return new Denial(Reason.MISCONFIGURED, units, -1, misconfigured);
         }
         if (allowance != null) {
-            Denial d = allowance.charge(t, index, units);
+            Denial d = allowance.charge(c, units);
             if (d != STRICTLY) {
                 return d;
             }
@@ -136,8 +136,8 @@ final class FeatureMeter {
     }
 
     /** Gives back {@code units} charged by a call that threw; a refund that fails is reported, once. Never throws. */
-    void refund(Metering.PerThread t, int units) {
-        if (allowance != null && allowance.refund(t, index, units)) {
+    void refund(Metering.Calls c, int units) {
+        if (allowance != null && allowance.refund(c, units)) {
             return;
         }
         Outcome o;

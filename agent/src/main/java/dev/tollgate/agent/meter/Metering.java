@@ -91,56 +91,54 @@ public final class Metering implements Gate, Sites.Listener {
 
     /*
      * enter and exit run around every metered call: their common path is kept to a few field reads, one
-     * thread-local lookup, the charge and one array store, and everything rare is in methods of its own, so
-     * that the JIT inlines the whole path into the host's method.
+     * thread-local lookup, the charge and one field store, and everything rare is in methods of its own, so
+     * that the JIT inlines the whole path into the host's method. enter hands the thread's Calls of the
+     * feature to exit as the call's token, so exit looks nothing up.
      */
 
     @Override
-    public Throwable enter(int site, Class<?> host) {
+    public Object enter(int site, Class<?> host) {
         SiteMeter m = meter(site);
         if (m == null) {
             return unknownSite(site);
         }
-        PerThread t = perThread.get();
-        int f = m.feature.index;
-        int[] d = t.depth(f);
-        if (d[f] > 0) {
-            d[f]++;
-            return null;
+        Calls c = perThread.get().of(m.feature.index);
+        if (c.depth > 0) {
+            c.depth++;
+            return c;
         }
         Allowance a = m.allowance;
         FeatureMeter.Denial denial;
         try {
             // A journaled feature's charge is its allowance's; calling it directly keeps the path inlinable.
-            denial = a != null ? a.charge(t, f, m.cost) : FeatureMeter.STRICTLY;
+            denial = a != null ? a.charge(c, m.cost) : FeatureMeter.STRICTLY;
         } catch (Throwable failure) {
             denial = internalError(m, failure);
         }
         if (denial == null) {
-            d[f] = 1;
-            return null;
+            c.depth = 1;
+            return c;
         }
-        return chargedOtherwise(m, t, d, denial, host);
+        return chargedOtherwise(m, c, denial, host);
     }
 
     /** The rest of {@link #enter}: a strict charge, a call allowed uncharged, or a denial. */
-    private Throwable chargedOtherwise(SiteMeter m, PerThread t, int[] d, FeatureMeter.Denial first, Class<?> host) {
-        int f = m.feature.index;
+    private Object chargedOtherwise(SiteMeter m, Calls c, FeatureMeter.Denial first, Class<?> host) {
         FeatureMeter.Denial denial = first;
         if (denial == FeatureMeter.STRICTLY) {
             try {
-                denial = m.feature.charge(t, m.cost); // strict, or a journal closed at exit
+                denial = m.feature.charge(c, m.cost); // strict, or a journal closed at exit
             } catch (Throwable failure) {
                 denial = internalError(m, failure);
             }
             if (denial == null) {
-                d[f] = 1;
-                return null;
+                c.depth = 1;
+                return c;
             }
         }
         if (denial == FeatureMeter.UNCHARGED) {
-            d[f] = 1 | UNCHARGED; // runs, but there is nothing to give back if it throws
-            return null;
+            c.depth = 1 | UNCHARGED; // runs, but there is nothing to give back if it throws
+            return c;
         }
         return m.denial(denial, host);
     }
@@ -158,32 +156,30 @@ public final class Metering implements Gate, Sites.Listener {
     }
 
     @Override
-    public void exit(int site, Throwable thrown) {
-        SiteMeter m = meter(site);
-        if (m == null) {
-            return;
+    public void exit(int site, Object token, Throwable thrown) {
+        if (!(token instanceof Calls)) {
+            return; // not a call this runtime let in
         }
-        int f = m.feature.index;
-        int[] d = perThread.get().depth(f);
-        int depth = d[f] - 1;
+        Calls c = (Calls) token;
+        int depth = c.depth - 1;
         if (depth == 0 && thrown == null) {
-            d[f] = 0; // the common case: the outermost call returned
+            c.depth = 0; // the common case: the outermost call returned
         } else if (depth >= 0) {
-            exited(m, d, depth, thrown);
+            exited(site, c, depth, thrown);
         }
     }
 
     /** The rest of {@link #exit}: a nested call, an uncharged one, or a charged one that threw. */
-    private void exited(SiteMeter m, int[] d, int depth, Throwable thrown) {
-        int f = m.feature.index;
+    private void exited(int site, Calls c, int depth, Throwable thrown) {
         if (depth == UNCHARGED) {
-            d[f] = 0; // the outermost call ended; it was not charged
-        } else {
-            d[f] = depth;
-            if (depth == 0 && thrown != null && m.feature.refundsOnException()) {
-                // The outermost call of the feature, the one that was charged, ended by throwing.
-                m.feature.refund(perThread.get(), m.cost);
-            }
+            c.depth = 0; // the outermost call ended; it was not charged
+            return;
+        }
+        c.depth = depth;
+        SiteMeter m = meter(site);
+        if (depth == 0 && thrown != null && m != null && m.feature.refundsOnException()) {
+            // The outermost call of the feature, the one that was charged, ended by throwing.
+            m.feature.refund(c, m.cost);
         }
     }
 
@@ -245,28 +241,38 @@ public final class Metering implements Gate, Sites.Listener {
         return f == null ? null : f.journal();
     }
 
-    /** A thread's state: per feature, how deep its calls are, and its slot in the feature's journal. */
+    /** A thread's calls of each feature, by feature index. */
     static final class PerThread {
-        private int[] depth = new int[8];
-        private Journal.Slot[] slots = new Journal.Slot[8];
+        private Calls[] byFeature = new Calls[8];
 
-        int[] depth(int index) {
-            if (index >= depth.length) {
-                depth = Arrays.copyOf(depth, Math.max(depth.length * 2, index + 1));
+        /** The thread's calls of feature {@code index}, created at its first call. */
+        Calls of(int index) {
+            Calls[] all = byFeature;
+            Calls c;
+            if (index < all.length && (c = all[index]) != null) {
+                return c;
             }
-            return depth;
+            return created(index);
         }
 
-        Journal.Slot slots(int index) {
-            return index < slots.length ? slots[index] : null;
-        }
-
-        void slots(int index, Journal.Slot slot) {
-            if (index >= slots.length) {
-                slots = Arrays.copyOf(slots, Math.max(slots.length * 2, index + 1));
+        private Calls created(int index) {
+            if (index >= byFeature.length) {
+                byFeature = Arrays.copyOf(byFeature, Math.max(byFeature.length * 2, index + 1));
             }
-            slots[index] = slot;
+            Calls c = new Calls();
+            byFeature[index] = c;
+            return c;
         }
+    }
+
+    /**
+     * One thread's calls of one feature: how deep they are (0: none running; the outermost is the charged one),
+     * and the thread's slot in the feature's journal. Handed from {@link #enter} to {@link #exit} as the call's
+     * token. Only its thread touches it.
+     */
+    static final class Calls {
+        int depth;
+        Journal.Slot slot;
     }
 
     private FeatureMeter feature(Site site) {

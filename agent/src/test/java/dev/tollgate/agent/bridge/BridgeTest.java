@@ -2,6 +2,9 @@ package dev.tollgate.agent.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,51 +20,52 @@ class BridgeTest {
 
     @Test
     void withoutARuntimeEveryCallIsDeniedAsMisconfigured() {
-        Throwable t = Bridge.enter(3, Object.class);
-        assertThat(t).isInstanceOf(UsageDeniedException.class).hasMessageContaining("the Tollgate agent is not running");
+        Object t = Bridge.enter(3, Object.class);
+        assertThat((Throwable) t).isInstanceOf(UsageDeniedException.class).hasMessageContaining("the Tollgate agent is not running");
         assertThat(((UsageDeniedException) t).getReason()).isEqualTo(UsageDeniedException.Reason.MISCONFIGURED);
-        Bridge.exit(3, null); // and leaving without a runtime is harmless
+        Bridge.exit(3, null, null); // and leaving without a runtime is harmless
     }
 
     @Test
     void aRuntimeThatThrowsBecomesADenialNotAnException() {
         Bridge.install(new Gate() {
             @Override
-            public Throwable enter(int site, Class<?> host) {
+            public Object enter(int site, Class<?> host) {
                 throw new IllegalStateException("bug in the runtime");
             }
 
             @Override
-            public void exit(int site, Throwable thrown) {
+            public void exit(int site, Object token, Throwable thrown) {
                 throw new IllegalStateException("bug on the way out");
             }
         });
 
-        Throwable t = Bridge.enter(1, Object.class);
-        assertThat(t).isInstanceOf(UsageDeniedException.class)
+        Object t = Bridge.enter(1, Object.class);
+        assertThat((Throwable) t).isInstanceOf(UsageDeniedException.class)
                 .hasMessageContaining("internal error in the Tollgate agent: java.lang.IllegalStateException");
-        Bridge.exit(1, null); // swallowed: the host's call has already completed
+        Bridge.exit(1, "token", null); // swallowed: the host's call has already completed
     }
 
     @Test
-    void theRuntimesAnswerIsPassedThrough() {
+    void theRuntimesAnswerAndTokenArePassedThrough() {
         RuntimeException denial = new RuntimeException("denied by the runtime");
-        int[] exits = new int[1];
+        Object token = new Object();
+        List<String> exits = new ArrayList<>();
         Bridge.install(new Gate() {
             @Override
-            public Throwable enter(int site, Class<?> host) {
-                return site == 7 ? denial : null;
+            public Object enter(int site, Class<?> host) {
+                return site == 7 ? denial : token;
             }
 
             @Override
-            public void exit(int site, Throwable thrown) {
-                exits[0] += site;
+            public void exit(int site, Object t, Throwable thrown) {
+                exits.add(site + " " + (t == token) + " " + thrown);
             }
         });
 
         assertThat(Bridge.enter(7, Object.class)).isSameAs(denial);
-        assertThat(Bridge.enter(8, Object.class)).isNull();
-        Bridge.exit(8, null);
-        assertThat(exits[0]).isEqualTo(8);
+        assertThat(Bridge.enter(8, Object.class)).isSameAs(token);
+        Bridge.exit(8, token, null);
+        assertThat(exits).containsExactly("8 true null");
     }
 }

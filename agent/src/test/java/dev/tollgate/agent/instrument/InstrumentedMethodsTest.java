@@ -83,7 +83,7 @@ class InstrumentedMethodsTest {
 
     @Test
     void awkwardShapesOfBytecodeStillRunAndAreChargedOncePerOutermostCall() throws Exception {
-        ClassLoader loader = meter(credits("shapes", 8));
+        ClassLoader loader = meter(credits("shapes", 9));
         Class<?> type = loader.loadClass("fixtures.Shapes");
         Object shapes = type.getDeclaredConstructor().newInstance();
 
@@ -96,6 +96,7 @@ class InstrumentedMethodsTest {
         Method switches = type.getMethod("switches", int.class);
         assertThat(switches.invoke(shapes, 0)).isEqualTo(10);
         assertThat(switches.invoke(shapes, 1000)).isEqualTo(12);
+        assertThat(type.getMethod("widensInALoop", int.class).invoke(shapes, 5)).isEqualTo(4L); // 0+0+1+1+2
         assertThat(call(shapes, "locked")).isNull();
         // Recursion ending in an exception: charged once, and the way out through the exception leaves the
         // feature's depth at zero, so the next call is charged again.
@@ -103,8 +104,8 @@ class InstrumentedMethodsTest {
         assertThat(catchThrowable(() -> recurse.invoke(shapes, 3))).hasCauseInstanceOf(IllegalStateException.class);
         assertThat(bodies(loader, "recurse")).isEqualTo(4);
 
-        assertThat(call(shapes, "locked")).as("the 9th outermost call").isInstanceOf(UsageDeniedException.class);
-        assertThat(bodies(loader, "shapes")).isEqualTo(7);
+        assertThat(call(shapes, "locked")).as("the 10th outermost call").isInstanceOf(UsageDeniedException.class);
+        assertThat(bodies(loader, "shapes")).isEqualTo(8);
         assertThat(agent.installation().wovenDirectly()).as("classes woven without Byte Buddy")
                 .isEqualTo(byteBuddyOnly() ? 0 : 1);
     }

@@ -76,19 +76,21 @@ class AllowanceTest {
 
         /** One call: null when it ran, else the denial. */
         Throwable call(Site s) {
-            Throwable denied = metering.enter(s.id(), AllowanceTest.class);
-            if (denied == null) {
-                metering.exit(s.id(), null);
-            }
-            return denied;
+            return call(s, null);
         }
 
         Throwable callThatThrows(Site s) {
-            Throwable denied = metering.enter(s.id(), AllowanceTest.class);
-            if (denied == null) {
-                metering.exit(s.id(), new IllegalStateException("the method failed"));
+            return call(s, new IllegalStateException("the method failed"));
+        }
+
+        /** As woven code does: enter, and unless denied, exit with the token and what the body threw. */
+        private Throwable call(Site s, Throwable thrown) {
+            Object token = metering.enter(s.id(), AllowanceTest.class);
+            if (token instanceof Throwable) {
+                return (Throwable) token;
             }
-            return denied;
+            metering.exit(s.id(), token, thrown);
+            return null;
         }
     }
 
@@ -495,9 +497,9 @@ class AllowanceTest {
         syncer.stop(); // no background thread: this test calls sync itself, at times it chooses
         Allowance a = new Allowance("export", export, account, config.journal(), syncer);
         try {
-            Metering.PerThread t = new Metering.PerThread();
+            Metering.Calls c = new Metering.Calls();
             for (int i = 0; i < 50; i++) {
-                assertThat(a.charge(t, 0, 1)).isNull();
+                assertThat(a.charge(c, 1)).isNull();
             }
             assertThat(account.forces.get()).as("no force on the calls' path").isZero();
 

@@ -10,10 +10,13 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.UsageDeniedException;
@@ -45,6 +48,30 @@ class MeteringTest {
         return sites.register(feature, cost, "com.acme.Reports", feature + "()", "@Metered");
     }
 
+    /** Each thread's tokens of the calls it entered and has not left, innermost first, as woven code keeps them. */
+    private static final ThreadLocal<Deque<Object>> TOKENS = ThreadLocal.withInitial(ArrayDeque::new);
+
+    @BeforeEach
+    void noCallsEntered() {
+        TOKENS.get().clear();
+    }
+
+    /** What woven code does before a body: null when the call may run (its token kept for exit), else the denial. */
+    private static Throwable enter(Metering m, int site) {
+        Object token = m.enter(site, Object.class);
+        if (token instanceof Throwable) {
+            return (Throwable) token;
+        }
+        assertThat(token).as("a call let in has a token for its exit").isNotNull();
+        TOKENS.get().push(token);
+        return null;
+    }
+
+    /** What woven code does after a body that returned ({@code thrown} null) or threw. */
+    private static void exit(Metering m, int site, Throwable thrown) {
+        m.exit(site, TOKENS.get().pop(), thrown);
+    }
+
     private static UsageDeniedException denial(Throwable t) {
         assertThat(t).isInstanceOf(UsageDeniedException.class);
         return (UsageDeniedException) t;
@@ -56,8 +83,8 @@ class MeteringTest {
         when(backend.take("credits", 1, 5)).thenReturn(Outcome.granted(9));
         Site s = site("export", 0);
 
-        assertThat(m.enter(s.id(), Object.class)).isNull();
-        m.exit(s.id(), null);
+        assertThat(enter(m, s.id())).isNull();
+        exit(m, s.id(), null);
         verify(backend).take("credits", 1, 5);
     }
 
@@ -68,10 +95,10 @@ class MeteringTest {
 
         Site render = site("render", 2);
         Site scan = site("scan", 0);
-        assertThat(m.enter(render.id(), Object.class)).isNull();
-        m.exit(render.id(), null);
-        assertThat(m.enter(scan.id(), Object.class)).isNull();
-        m.exit(scan.id(), null);
+        assertThat(enter(m, render.id())).isNull();
+        exit(m, render.id(), null);
+        assertThat(enter(m, scan.id())).isNull();
+        exit(m, scan.id(), null);
 
         verify(backend).add("render", 2, 10);
         verify(backend).add("scan", 1, Backend.NO_CAP);
@@ -82,7 +109,7 @@ class MeteringTest {
         Metering m = metering("features:\n  export: { sync: strict, mode: credits, bound: 2 }\n");
         when(backend.take("export", 3, 2)).thenReturn(Outcome.boundReached(4));
 
-        UsageDeniedException d = denial(m.enter(site("export", 3).id(), Object.class));
+        UsageDeniedException d = denial(enter(m, site("export", 3).id()));
         assertThat(d.getReason()).isEqualTo(Reason.CREDITS_EXHAUSTED);
         assertThat(d.getUnitsRequested()).isEqualTo(3);
         assertThat(d.getUnitsLeft()).isEqualTo(2);
@@ -93,7 +120,7 @@ class MeteringTest {
         Metering m = metering("features:\n  render: { sync: strict, mode: usage, bound: 10 }\n");
         when(backend.add("render", 2, 10)).thenReturn(Outcome.boundReached(9));
 
-        UsageDeniedException d = denial(m.enter(site("render", 2).id(), Object.class));
+        UsageDeniedException d = denial(enter(m, site("render", 2).id()));
         assertThat(d.getReason()).isEqualTo(Reason.CAP_REACHED);
         assertThat(d.getUnitsLeft()).isEqualTo(1);
         assertThat(d).hasMessage("Feature 'render' denied: usage cap reached (needs 2, has 1)");
@@ -104,7 +131,7 @@ class MeteringTest {
         Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.boundReached(Outcome.UNKNOWN));
 
-        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        UsageDeniedException d = denial(enter(m, site("export", 0).id()));
         assertThat(d.getUnitsLeft()).isEqualTo(UsageDeniedException.UNKNOWN);
         assertThat(d).hasMessage("Feature 'export' denied: no credits left (needs 1)");
     }
@@ -115,7 +142,7 @@ class MeteringTest {
         when(backend.take("export", 1, 0)).thenReturn(Outcome.unavailable("timeout after 5000 ms"));
         when(backend.describe()).thenReturn("test backend");
 
-        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        UsageDeniedException d = denial(enter(m, site("export", 0).id()));
         assertThat(d.getReason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
         assertThat(d.getDetail()).isEqualTo("timeout after 5000 ms");
     }
@@ -126,7 +153,7 @@ class MeteringTest {
         when(backend.take("export", 1, 0)).thenReturn(Outcome.ambiguous("read timed out"));
         when(backend.describe()).thenReturn("test backend");
 
-        assertThat(m.enter(site("export", 0).id(), Object.class)).isNull();
+        assertThat(enter(m, site("export", 0).id())).isNull();
     }
 
     @Test
@@ -135,7 +162,7 @@ class MeteringTest {
         when(backend.take("export", 1, 0)).thenThrow(new IllegalStateException("bug"));
         when(backend.describe()).thenReturn("test backend");
 
-        assertThat(denial(m.enter(site("export", 0).id(), Object.class)).getReason())
+        assertThat(denial(enter(m, site("export", 0).id())).getReason())
                 .isEqualTo(Reason.BACKEND_UNAVAILABLE);
     }
 
@@ -144,7 +171,7 @@ class MeteringTest {
         Metering m = metering("features:\n  export: { sync: strict, mode: credits, onBackendFailure: allow }\n");
         when(backend.take("export", 1, 0)).thenReturn(Outcome.misconfigured("the token lacks DecrementIntValue"));
 
-        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        UsageDeniedException d = denial(enter(m, site("export", 0).id()));
         assertThat(d.getReason()).isEqualTo(Reason.MISCONFIGURED);
         assertThat(d.getMessage()).contains("the token lacks DecrementIntValue");
     }
@@ -156,14 +183,14 @@ class MeteringTest {
         Site outer = site("export", 0);
         Site inner = sites.register("export", 0, "com.acme.Reports", "inner()", "@Metered");
 
-        assertThat(m.enter(outer.id(), Object.class)).isNull();
-        assertThat(m.enter(inner.id(), Object.class)).isNull();
-        m.exit(inner.id(), null);
-        m.exit(outer.id(), new RuntimeException("the body threw"));
+        assertThat(enter(m, outer.id())).isNull();
+        assertThat(enter(m, inner.id())).isNull();
+        exit(m, inner.id(), null);
+        exit(m, outer.id(), new RuntimeException("the body threw"));
         verify(backend, times(1)).take("export", 1, 0);
 
-        assertThat(m.enter(outer.id(), Object.class)).isNull();
-        m.exit(outer.id(), null);
+        assertThat(enter(m, outer.id())).isNull();
+        exit(m, outer.id(), null);
         verify(backend, times(2)).take("export", 1, 0);
     }
 
@@ -173,8 +200,8 @@ class MeteringTest {
         when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
         Site s = site("export", 0);
 
-        m.exit(s.id(), null); // e.g. a class retransformed while a call was running
-        assertThat(m.enter(s.id(), Object.class)).isNull();
+        m.exit(s.id(), null, null); // no token: e.g. a class retransformed while a call was running
+        assertThat(enter(m, s.id())).isNull();
         verify(backend).take("export", 1, 0);
     }
 
@@ -184,21 +211,21 @@ class MeteringTest {
         when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
         Site s = site("export", 0);
 
-        assertThat(m.enter(s.id(), Object.class)).isNull();
+        assertThat(enter(m, s.id())).isNull();
         Thread other = new Thread(() -> {
-            m.enter(s.id(), Object.class);
-            m.exit(s.id(), null);
+            enter(m, s.id());
+            exit(m, s.id(), null);
         });
         other.start();
         other.join();
-        m.exit(s.id(), null);
+        exit(m, s.id(), null);
         verify(backend, times(2)).take("export", 1, 0);
     }
 
     @Test
     void aBrokenConfigDeniesEveryCallAsMisconfiguredWithoutTouchingABackend() {
         Metering m = metering("features:\n  export: { mode: prepaid }\n");
-        UsageDeniedException d = denial(m.enter(site("export", 0).id(), Object.class));
+        UsageDeniedException d = denial(enter(m, site("export", 0).id()));
         assertThat(d.getReason()).isEqualTo(Reason.MISCONFIGURED);
         assertThat(d.getMessage()).contains("t.yml has 1 problem(s), printed at startup");
         verify(backend, never()).take(anyString(), anyLong(), anyLong());
@@ -207,7 +234,7 @@ class MeteringTest {
     @Test
     void anUnknownSiteIsDeniedRatherThanFree() {
         Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
-        assertThat(denial(m.enter(4711, Object.class)).getReason()).isEqualTo(Reason.MISCONFIGURED);
+        assertThat(denial(enter(m, 4711)).getReason()).isEqualTo(Reason.MISCONFIGURED);
     }
 
     @Test
@@ -238,11 +265,11 @@ class MeteringTest {
         Site outer = site("export", 2);
         Site inner = sites.register("export", 2, "com.acme.Reports", "inner()", "@Metered");
 
-        assertThat(m.enter(outer.id(), Object.class)).isNull();
-        assertThat(m.enter(inner.id(), Object.class)).isNull();
-        m.exit(inner.id(), new IllegalStateException("inner failed")); // not the charged frame
+        assertThat(enter(m, outer.id())).isNull();
+        assertThat(enter(m, inner.id())).isNull();
+        exit(m, inner.id(), new IllegalStateException("inner failed")); // not the charged frame
         verify(backend, never()).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
-        m.exit(outer.id(), new IllegalStateException("the body failed"));
+        exit(m, outer.id(), new IllegalStateException("the body failed"));
         verify(backend, times(1)).refund("export", 2, true);
     }
 
@@ -255,10 +282,10 @@ class MeteringTest {
         Site export = site("export", 0);
         Site render = site("render", 0);
 
-        assertThat(m.enter(export.id(), Object.class)).isNull();
-        m.exit(export.id(), null);
-        assertThat(m.enter(render.id(), Object.class)).isNull();
-        m.exit(render.id(), new IllegalStateException("the body failed"));
+        assertThat(enter(m, export.id())).isNull();
+        exit(m, export.id(), null);
+        assertThat(enter(m, render.id())).isNull();
+        exit(m, render.id(), new IllegalStateException("the body failed"));
         verify(backend, never()).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
     }
 
@@ -269,8 +296,8 @@ class MeteringTest {
         when(backend.refund("render", 1, false)).thenThrow(new IllegalStateException("bug"));
         Site s = site("render", 0);
 
-        assertThat(m.enter(s.id(), Object.class)).isNull();
-        m.exit(s.id(), new RuntimeException("the body failed"));
+        assertThat(enter(m, s.id())).isNull();
+        exit(m, s.id(), new RuntimeException("the body failed"));
         verify(backend).refund("render", 1, false);
     }
 
@@ -283,15 +310,15 @@ class MeteringTest {
         Site outer = site("export", 0);
         Site inner = sites.register("export", 0, "com.acme.Reports", "inner()", "@Metered");
 
-        assertThat(m.enter(outer.id(), Object.class)).isNull();   // allowed, uncharged
-        assertThat(m.enter(inner.id(), Object.class)).isNull();   // nested: not charged either
-        m.exit(inner.id(), new IllegalStateException("failed"));
-        m.exit(outer.id(), new IllegalStateException("failed"));
+        assertThat(enter(m, outer.id())).isNull();   // allowed, uncharged
+        assertThat(enter(m, inner.id())).isNull();   // nested: not charged either
+        exit(m, inner.id(), new IllegalStateException("failed"));
+        exit(m, outer.id(), new IllegalStateException("failed"));
         verify(backend, never()).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
 
         // The next outermost call is charged (the flag did not stick) and refunded when it throws.
-        assertThat(m.enter(outer.id(), Object.class)).isNull();
-        m.exit(outer.id(), new IllegalStateException("failed"));
+        assertThat(enter(m, outer.id())).isNull();
+        exit(m, outer.id(), new IllegalStateException("failed"));
         verify(backend, times(2)).take("export", 1, 0);
         verify(backend).refund("export", 1, true);
     }
@@ -305,8 +332,8 @@ class MeteringTest {
         Site s = site("export", 0);
 
         for (int i = 0; i < 2; i++) {
-            assertThat(m.enter(s.id(), Object.class)).isNull();
-            m.exit(s.id(), new IllegalStateException("the body failed"));
+            assertThat(enter(m, s.id())).isNull();
+            exit(m, s.id(), new IllegalStateException("the body failed"));
         }
 
         verify(backend, org.mockito.Mockito.timeout(10_000)).refund("export", 2, true);
@@ -322,8 +349,8 @@ class MeteringTest {
         when(backend.refund("export", 1, true)).thenReturn(Outcome.ambiguous("read timed out"));
         Site s = site("export", 0);
 
-        assertThat(m.enter(s.id(), Object.class)).isNull();
-        m.exit(s.id(), new IllegalStateException("the body failed"));
+        assertThat(enter(m, s.id())).isNull();
+        exit(m, s.id(), new IllegalStateException("the body failed"));
         m.close();
 
         verify(backend, times(1)).refund(anyString(), anyLong(), org.mockito.ArgumentMatchers.anyBoolean());
@@ -339,8 +366,8 @@ class MeteringTest {
         java.util.function.Consumer<String> listener = lines::add;
         dev.tollgate.agent.log.Log.listen(listener);
         try {
-            assertThat(m.enter(s.id(), Object.class)).isNull();
-            m.exit(s.id(), new IllegalStateException("the body failed"));
+            assertThat(enter(m, s.id())).isNull();
+            exit(m, s.id(), new IllegalStateException("the body failed"));
             m.close();
         } finally {
             dev.tollgate.agent.log.Log.unlisten(listener);
