@@ -16,8 +16,8 @@ import dev.tollgate.agent.log.Log;
 final class FeatureMeter {
 
     final String name;
-    /** Dense index of this feature, for the per-thread re-entrancy counters. */
-    final int index;
+    /** Each thread's calls of this feature: how deep (for re-entrancy) and its journal slot. */
+    final ThreadLocal<Metering.Calls> calls = new Metering.CallsOnThread();
     final String exceptionClass;
     final String exceptionKey;
     private final Feature feature;
@@ -28,10 +28,9 @@ final class FeatureMeter {
     /** For a strict feature that refunds: refunds the backend could not take yet; else null. */
     private final Refunds refunds;
 
-    private FeatureMeter(String name, int index, Feature feature, Backend backend, String exceptionClass,
+    private FeatureMeter(String name, Feature feature, Backend backend, String exceptionClass,
             String exceptionKey, String misconfigured, Allowance allowance, Refunds refunds) {
         this.name = name;
-        this.index = index;
         this.feature = feature;
         this.backend = backend;
         this.exceptionClass = exceptionClass;
@@ -42,25 +41,25 @@ final class FeatureMeter {
     }
 
     /** A strict feature; {@code syncer} retries the refunds the backend could not take at once. */
-    static FeatureMeter of(int index, Feature feature, Backend backend, String exceptionClass, String exceptionKey,
+    static FeatureMeter of(Feature feature, Backend backend, String exceptionClass, String exceptionKey,
             Syncer syncer) {
         Refunds refunds = feature.refundsOnException() ? new Refunds(feature.name(), backend, feature.counter(),
                 feature.mode() == Feature.Mode.CREDITS, syncer) : null;
-        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null, null,
+        return new FeatureMeter(feature.name(), feature, backend, exceptionClass, exceptionKey, null, null,
                 refunds);
     }
 
     /** A feature served from the journal by {@code allowance}. */
-    static FeatureMeter journaled(int index, Feature feature, Backend backend, String exceptionClass,
+    static FeatureMeter journaled(Feature feature, Backend backend, String exceptionClass,
             String exceptionKey, Allowance allowance) {
         // Its refunds are local; only calls after the journal was settled at exit refund strictly, once.
-        return new FeatureMeter(feature.name(), index, feature, backend, exceptionClass, exceptionKey, null,
+        return new FeatureMeter(feature.name(), feature, backend, exceptionClass, exceptionKey, null,
                 allowance, null);
     }
 
     /** A feature whose every call is denied as misconfigured, for {@code why}. */
-    static FeatureMeter denying(String name, int index, String why, String exceptionClass, String exceptionKey) {
-        return new FeatureMeter(name, index, null, null, exceptionClass, exceptionKey, why, null, null);
+    static FeatureMeter denying(String name, String why, String exceptionClass, String exceptionKey) {
+        return new FeatureMeter(name, null, null, exceptionClass, exceptionKey, why, null, null);
     }
 
     /** Units per call for a site that gave {@code siteCost} (0: none given). */

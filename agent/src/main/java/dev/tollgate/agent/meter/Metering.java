@@ -48,12 +48,6 @@ public final class Metering implements Gate, Sites.Listener {
      * {@code onBackendFailure: allow}), so it has nothing to refund.
      */
     private static final int UNCHARGED = 1 << 30;
-    private final ThreadLocal<PerThread> perThread = new ThreadLocal<PerThread>() {
-        @Override
-        protected PerThread initialValue() {
-            return new PerThread();
-        }
-    };
     private final Syncer syncer = new Syncer();
 
     /**
@@ -102,7 +96,7 @@ public final class Metering implements Gate, Sites.Listener {
         if (m == null) {
             return unknownSite(site);
         }
-        Calls c = perThread.get().of(m.feature.index);
+        Calls c = m.calls.get();
         if (c.depth > 0) {
             c.depth++;
             return c;
@@ -241,30 +235,6 @@ public final class Metering implements Gate, Sites.Listener {
         return f == null ? null : f.journal();
     }
 
-    /** A thread's calls of each feature, by feature index. */
-    static final class PerThread {
-        private Calls[] byFeature = new Calls[8];
-
-        /** The thread's calls of feature {@code index}, created at its first call. */
-        Calls of(int index) {
-            Calls[] all = byFeature;
-            Calls c;
-            if (index < all.length && (c = all[index]) != null) {
-                return c;
-            }
-            return created(index);
-        }
-
-        private Calls created(int index) {
-            if (index >= byFeature.length) {
-                byFeature = Arrays.copyOf(byFeature, Math.max(byFeature.length * 2, index + 1));
-            }
-            Calls c = new Calls();
-            byFeature[index] = c;
-            return c;
-        }
-    }
-
     /**
      * One thread's calls of one feature: how deep they are (0: none running; the outermost is the charged one),
      * and the thread's slot in the feature's journal. Handed from {@link #enter} to {@link #exit} as the call's
@@ -273,6 +243,14 @@ public final class Metering implements Gate, Sites.Listener {
     static final class Calls {
         int depth;
         Journal.Slot slot;
+    }
+
+    /** Each thread's {@link Calls} of one feature. A named class rather than a lambda, for startup. */
+    static final class CallsOnThread extends ThreadLocal<Calls> {
+        @Override
+        protected Calls initialValue() {
+            return new Calls();
+        }
     }
 
     private FeatureMeter feature(Site site) {
@@ -296,18 +274,17 @@ public final class Metering implements Gate, Sites.Listener {
             Feature configured = config.features().get(name);
             String exception = config.exceptionFor(configured);
             String exceptionKey = config.exceptionKeyFor(configured);
-            int index = features.size();
             if (broken != null) {
-                f = FeatureMeter.denying(name, index, broken, Config.DEFAULT_EXCEPTION, exceptionKey);
+                f = FeatureMeter.denying(name, broken, Config.DEFAULT_EXCEPTION, exceptionKey);
             } else if (configured == null) {
-                f = FeatureMeter.denying(name, index, "feature '" + name + "' is not configured in "
+                f = FeatureMeter.denying(name, "feature '" + name + "' is not configured in "
                         + config.source(), exception, exceptionKey);
             } else if (configured.sync().journaled()) {
                 Allowance allowance = new Allowance(name, configured, account(configured), config.journal(), syncer);
-                f = FeatureMeter.journaled(index, configured, backend, exception, exceptionKey, allowance);
+                f = FeatureMeter.journaled(configured, backend, exception, exceptionKey, allowance);
                 allowances.put(name, allowance);
             } else {
-                f = FeatureMeter.of(index, configured, backend, exception, exceptionKey, syncer);
+                f = FeatureMeter.of(configured, backend, exception, exceptionKey, syncer);
             }
             features.put(name, f);
             return f;
@@ -334,6 +311,8 @@ public final class Metering implements Gate, Sites.Listener {
     private static final class SiteMeter {
         final Site site;
         final FeatureMeter feature;
+        /** The feature's calls on each thread; here too, to spare the hot path one dependent load. */
+        final ThreadLocal<Calls> calls;
         final int cost;
         /** The feature's allowance when it is journaled (then its charge is the allowance's), else null. */
         final Allowance allowance;
@@ -342,6 +321,7 @@ public final class Metering implements Gate, Sites.Listener {
         SiteMeter(Site site, FeatureMeter feature, int cost, Allowance allowance) {
             this.site = site;
             this.feature = feature;
+            this.calls = feature.calls;
             this.cost = cost;
             this.allowance = allowance;
         }
