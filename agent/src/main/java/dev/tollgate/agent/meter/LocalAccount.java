@@ -72,8 +72,13 @@ final class LocalAccount extends JournaledAccount {
         grants.force(counter);
     }
 
+    /*
+     * commit, close and balance hold this account's lock: a commit moves the counter and then the journal's
+     * confirmed mark, and a balance read between the two would count that use twice.
+     */
+
     @Override
-    public Outcome commit() {
+    public synchronized Outcome commit() {
         Journal j = journal;
         long used = j.used();
         Outcome o = grants.confirm(counter, credits, j.id(), used, false);
@@ -84,7 +89,7 @@ final class LocalAccount extends JournaledAccount {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         Journal j = journal;
         if (j == null) {
             return;
@@ -112,7 +117,7 @@ final class LocalAccount extends JournaledAccount {
      * that ended; other live processes' use shows once they confirm it (every {@code flushEvery}).
      */
     @Override
-    public OptionalLong balance() {
+    public synchronized OptionalLong balance() {
         settleEnded(grants.journalDir(), journal);
         Outcome o = backend.read(counter);
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {

@@ -337,7 +337,8 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public OptionalLong balance() {
+    public synchronized OptionalLong balance() {
+        // Under the lock, as refill and commit: never between a backend step and the journal's record of it.
         Outcome o = backend.read(counter);
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
             return OptionalLong.empty();

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.UsageDeniedException.Reason;
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Grants;
+import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.journal.Journal;
@@ -271,6 +274,62 @@ class AllowanceTest {
         }
         assertThat(ledger.read("render").value()).isEqualTo(42);
         assertThat(r.metering.balance("render")).hasValue(42);
+    }
+
+    @Test
+    void aBalanceReadWhileUsageIsBeingConfirmedCountsThatUsageOnce() throws Exception {
+        LocalLedger ledger = ledger(0);
+        AtomicReference<LocalAccount> account = new AtomicReference<>();
+        List<java.util.OptionalLong> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Between the counter's write and the journal's record of it, another thread asks for the balance.
+        Grants racing = new Grants() {
+            @Override
+            public Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound) {
+                return ledger.reserve(counter, credits, journal, want, least, bound);
+            }
+
+            @Override
+            public Outcome open(String counter, boolean credits, long journal) {
+                return ledger.open(counter, credits, journal);
+            }
+
+            @Override
+            public Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle) {
+                Outcome o = ledger.confirm(counter, credits, journal, used, settle);
+                if (!settle) {
+                    Thread reader = new Thread(() -> seen.add(account.get().balance()));
+                    reader.start();
+                    try {
+                        reader.join(300); // returns at once if the balance is not held off until the commit ends
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return o;
+            }
+
+            @Override
+            public void force(String counter) {
+                ledger.force(counter);
+            }
+
+            @Override
+            public Path journalDir() {
+                return ledger.journalDir();
+            }
+        };
+        LocalAccount a = new LocalAccount(racing, ledger, "render", false, Backend.NO_CAP);
+        account.set(a);
+        a.open();
+        a.journal().claim().add(42);
+
+        assertThat(a.commit().isGranted()).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(seen).as("the balance read during the commit").containsExactly(java.util.OptionalLong.of(42));
+        a.close();
     }
 
     // ---- plain counters (Cryptolens-like): leases with read-back ----
