@@ -1,5 +1,8 @@
 package dev.tollgate.agent.instrument;
 
+import java.util.List;
+
+import dev.tollgate.agent.config.DenialExceptionRule;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -9,8 +12,7 @@ import net.bytebuddy.pool.TypePool;
 
 /**
  * Checks, from class files and without loading anything, that a configured denial exception can be
- * built: an unchecked, public, concrete class with a public constructor taking
- * {@code (UsageDeniedException)}, {@code (String, Throwable)} or {@code (String)}.
+ * built, by {@link DenialExceptionRule}.
  */
 public final class ExceptionTypes {
 
@@ -52,26 +54,24 @@ public final class ExceptionTypes {
         }
         try {
             TypeDescription type = r.resolve();
-            if (!isUnchecked(type)) {
-                return new Verdict(true, className + " is not an unchecked exception (it must extend RuntimeException)");
-            }
-            if (type.isAbstract()) {
-                return new Verdict(true, className + " is abstract");
-            }
-            if (!type.isPublic()) {
-                return new Verdict(true, className + " is not public");
-            }
-            for (MethodDescription.InDefinedShape c : type.getDeclaredMethods()) {
-                if (c.isConstructor() && c.isPublic() && (takes(c, "dev.tollgate.UsageDeniedException")
-                        || takes(c, "java.lang.String", "java.lang.Throwable") || takes(c, "java.lang.String"))) {
-                    return new Verdict(true, null);
-                }
-            }
-            return new Verdict(true, className + " has no public constructor taking (UsageDeniedException), "
-                    + "(String, Throwable) or (String)");
+            return new Verdict(true, DenialExceptionRule.problem(className, isUnchecked(type), type.isAbstract(),
+                    type.isPublic(), constructible(type)));
         } catch (RuntimeException unresolvable) {
             return new Verdict(true, className + " cannot be read: " + unresolvable.getMessage());
         }
+    }
+
+    private static boolean constructible(TypeDescription type) {
+        for (MethodDescription.InDefinedShape c : type.getDeclaredMethods()) {
+            if (c.isConstructor() && c.isPublic()) {
+                for (List<String> shape : DenialExceptionRule.CONSTRUCTORS) {
+                    if (takes(c, shape)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isUnchecked(TypeDescription type) {
@@ -89,13 +89,13 @@ public final class ExceptionTypes {
         return false;
     }
 
-    private static boolean takes(MethodDescription c, String... types) {
+    private static boolean takes(MethodDescription c, List<String> types) {
         TypeList params = c.getParameters().asTypeList().asErasures();
-        if (params.size() != types.length) {
+        if (params.size() != types.size()) {
             return false;
         }
-        for (int i = 0; i < types.length; i++) {
-            if (!params.get(i).getName().equals(types[i])) {
+        for (int i = 0; i < types.size(); i++) {
+            if (!params.get(i).getName().equals(types.get(i))) {
                 return false;
             }
         }

@@ -2,9 +2,11 @@ package dev.tollgate.agent.meter;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.DenialExceptionRule;
 import dev.tollgate.agent.log.Log;
 
 /**
@@ -79,22 +81,12 @@ final class DenialFactory {
         } catch (ClassNotFoundException | LinkageError e) {
             return "class " + className + " not found";
         }
-        if (!RuntimeException.class.isAssignableFrom(type)) {
-            return className + " is not an unchecked exception (it must extend RuntimeException)";
-        }
-        if (java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
-            return className + " is abstract";
-        }
-        if (!java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
-            return className + " is not public";
-        }
-        if (constructor(type, UsageDeniedException.class) == null
-                && constructor(type, String.class, Throwable.class) == null
-                && constructor(type, String.class) == null) {
-            return className + " has no public constructor taking (UsageDeniedException), (String, Throwable) "
-                    + "or (String)";
-        }
-        return null;
+        int modifiers = type.getModifiers();
+        return DenialExceptionRule.problem(className, RuntimeException.class.isAssignableFrom(type),
+                Modifier.isAbstract(modifiers), Modifier.isPublic(modifiers),
+                constructor(type, UsageDeniedException.class) != null
+                        || constructor(type, String.class, Throwable.class) != null
+                        || constructor(type, String.class) != null);
     }
 
     /** The exception for {@code denial}. Never throws. */
@@ -138,7 +130,7 @@ final class DenialFactory {
     private static Constructor<?> constructor(Class<?> type, Class<?>... parameters) {
         try {
             Constructor<?> c = type.getConstructor(parameters);
-            return java.lang.reflect.Modifier.isPublic(c.getModifiers()) ? c : null;
+            return Modifier.isPublic(c.getModifiers()) ? c : null;
         } catch (NoSuchMethodException | SecurityException e) {
             return null;
         }
