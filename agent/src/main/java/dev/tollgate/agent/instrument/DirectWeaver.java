@@ -2,8 +2,10 @@ package dev.tollgate.agent.instrument;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.site.Site;
@@ -44,7 +46,8 @@ import net.bytebuddy.jar.asm.Type;
  * frame's own locals and the token are unused, {@code TOP}). The woven code adds two frames: one after the
  * enter check (the method's parameters, exactly as at its start) and one at the handler (only the token).
  * The handler is the last entry of the exception table, so the method's own handlers come first. Only
- * class files of Java 7 (major 51) and later are woven here: they always carry stack map frames.
+ * class files of Java 7 (major 51) and later are woven here: they always carry stack map frames. A method
+ * that already uses every local variable slot there is (65,535) leaves its class to Byte Buddy.
  */
 final class DirectWeaver {
 
@@ -89,29 +92,30 @@ final class DirectWeaver {
 
     /** The chosen class with the advice woven into the methods of {@code siteIds} (name + descriptor to site id). */
     static byte[] write(Choice choice, Map<String, Integer> siteIds) {
-        MaxLocals maxLocals = new MaxLocals(siteIds);
-        choice.reader.accept(maxLocals, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         ClassWriter writer = new ClassWriter(choice.reader, 0);
-        choice.reader.accept(new Weaving(writer, choice.internalName, siteIds, maxLocals.byMethod),
+        choice.reader.accept(new Weaving(writer, choice.internalName, siteIds, choice.maxLocals),
                 ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
+    /** The largest {@code max_locals} that leaves room for the token's local variable (a u2 in the class file). */
+    static final int MOST_LOCALS = 0xFFFF - 1;
+
     /** A pass over the code of the methods to weave only, for each one's {@code max_locals}: the token's slot. */
     private static final class MaxLocals extends ClassVisitor {
-        private final Map<String, Integer> siteIds;
+        private final Set<String> methods;
         final Map<String, Integer> byMethod = new HashMap<String, Integer>();
 
-        MaxLocals(Map<String, Integer> siteIds) {
+        MaxLocals(Set<String> methods) {
             super(Opcodes.ASM9);
-            this.siteIds = siteIds;
+            this.methods = methods;
         }
 
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
             final String key = name + descriptor;
-            if (!siteIds.containsKey(key)) {
+            if (!methods.contains(key)) {
                 return null; // its code is not even read
             }
             return new MethodVisitor(Opcodes.ASM9) {
@@ -146,6 +150,20 @@ final class DirectWeaver {
         for (Method m : scan.methods) {
             choose(scan, choice.typeName, m, choice.metered, choice.refused);
         }
+        if (!choice.metered.isEmpty()) {
+            Set<String> methods = new HashSet<String>();
+            for (Found f : choice.metered) {
+                methods.add(f.method.name + f.method.descriptor);
+            }
+            MaxLocals pass = new MaxLocals(methods);
+            reader.accept(pass, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            for (Integer n : pass.byMethod.values()) {
+                if (n.intValue() > MOST_LOCALS) {
+                    return null; // no room for the token here: Byte Buddy decides
+                }
+            }
+            choice.maxLocals.putAll(pass.byMethod);
+        }
         return choice;
     }
 
@@ -156,6 +174,8 @@ final class DirectWeaver {
         final String typeName;
         final List<Found> metered = new ArrayList<Found>();
         final List<String> refused = new ArrayList<String>();
+        /** Each metered method's {@code max_locals} (name + descriptor): where its token goes. */
+        final Map<String, Integer> maxLocals = new HashMap<String, Integer>();
 
         Choice(ClassReader reader, String internalName) {
             this.reader = reader;

@@ -76,6 +76,26 @@ class DirectWeaverTest {
         assertThat(DirectWeaver.choose(java6)).isNull();
     }
 
+    @Test
+    void aMethodWithNoRoomForTheTokensLocalVariableIsLeftToByteBuddy() {
+        assertThat(DirectWeaver.choose(withLocals(DirectWeaver.MOST_LOCALS))).as("room for one more").isNotNull();
+        assertThat(DirectWeaver.choose(withLocals(DirectWeaver.MOST_LOCALS + 1))).isNull();
+    }
+
+    /** {@code @Metered("full") static void full()} declaring {@code maxLocals} local variable slots. */
+    private static byte[] withLocals(int maxLocals) {
+        ClassWriter w = new ClassWriter(0);
+        w.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "gen/Full", null, "java/lang/Object", null);
+        MethodVisitor m = w.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "full", "()V", null, null);
+        metered(m, "full", 0);
+        m.visitCode();
+        m.visitInsn(Opcodes.RETURN);
+        m.visitMaxs(0, maxLocals);
+        m.visitEnd();
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
     private static void assertSameChoice(String name, byte[] bytes, ClassFileLocator locator) {
         DirectWeaver.Choice direct = DirectWeaver.choose(bytes);
         assertThat(direct).as(name).isNotNull();
