@@ -34,6 +34,7 @@ class MeteredMethodsIT {
                 other: 3
                 plugin: 2
                 threads: 100
+                crowd: 2000
                 custom: 0
                 refund: 1
             features:
@@ -51,6 +52,7 @@ class MeteredMethodsIT {
               other:     { mode: credits }
               plugin:    { mode: credits }
               threads:   { mode: credits }
+              crowd:     { mode: credits }
               usage:     { mode: usage, bound: 2 }
               custom:    { mode: credits, exception: fixtures.OutOfCreditsException }
               refund:    { mode: credits, refund: onException }
@@ -66,7 +68,7 @@ class MeteredMethodsIT {
         ForkedJvm.write(dir, "tollgate.yml", CONFIG);
         ForkedJvm.Result r = ForkedJvm.scenarios(jdk, dir, "tollgate.yml",
                 "static", "instance", "private", "final", "costly=2", "usage", "override", "iface", "generic",
-                "typelevel", "nested", "other", "plugin", "threads=100", "custom", "ghost=1", "refusals", "refund");
+                "typelevel", "nested", "other", "plugin", "threads=100", "crowd=1000", "custom", "ghost=1", "refusals", "refund");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         for (String kind : List.of("static", "instance", "private", "final", "iface", "generic", "typelevel")) {
@@ -95,6 +97,15 @@ class MeteredMethodsIT {
 
         assertThat(r.fields("threads")).containsEntry("calls", "800").containsEntry("returned", "100")
                 .containsEntry("bodies", "100").containsEntry("denied", "700");
+
+        // 1,000 threads alive at once, more than the journal's 256 slots: the rest share one, and still every
+        // credit gives exactly one call (virtual threads on JDK 21+).
+        Map<String, String> crowd = r.fields("crowd");
+        if (jdk.name().matches("jdk\\d+")) {
+            assertThat(crowd).containsEntry("virtual", String.valueOf(Integer.parseInt(jdk.name().substring(3)) >= 21));
+        }
+        assertThat(crowd).containsEntry("calls", "3000").containsEntry("returned", "2000").containsEntry("bodies", "2000")
+                .containsEntry("denied", "1000").containsEntry("left", "0");
 
         assertThat(r.line("custom")).isEqualTo("caught=fixtures.OutOfCreditsException cause=CREDITS_EXHAUSTED");
 
