@@ -42,8 +42,10 @@ public final class Warmup implements Runnable {
      * Classes the first metered call needs on the local ledger with a journal: loaded (not initialised) here
      * so that the call does not read them from the agent jar and the runtime image on the product's thread.
      */
-    private static final String[] FIRST_CALL = {
+    static final String[] FIRST_CALL = {
         "dev.tollgate.agent.meter.Allowance", "dev.tollgate.agent.meter.LocalAccount",
+        "dev.tollgate.agent.meter.Metering$Calls", "dev.tollgate.agent.meter.Metering$CallsOnThread",
+        "dev.tollgate.agent.meter.PaddedLong",
         "dev.tollgate.agent.meter.Syncer", "dev.tollgate.agent.journal.Journal",
         "dev.tollgate.agent.journal.Journal$Slot", "dev.tollgate.agent.journal.Journal$State",
         "dev.tollgate.agent.ledger.CounterFile", "dev.tollgate.agent.ledger.CounterFile$Current",

@@ -44,6 +44,14 @@ class WarmupTest {
     }
 
     @Test
+    void everyClassItLoadsAheadOfTheFirstCallExists() throws ClassNotFoundException {
+        for (String name : Warmup.FIRST_CALL) {
+            // Warmup ignores a missing class, so a renamed one would silently stop being warmed.
+            assertThat(Class.forName(name, false, Warmup.class.getClassLoader())).as(name).isNotNull();
+        }
+    }
+
+    @Test
     void startingTwiceIsHarmless() {
         Warmup.start();
         Warmup.start();
