@@ -2,6 +2,7 @@ package dev.tollgate.agent.meter;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 
 import dev.tollgate.agent.backend.Backend;
@@ -54,14 +55,15 @@ final class RemoteAccount extends JournaledAccount {
 
     @Override
     public synchronized long open() throws IOException {
-        Journal mine = null;
-        for (Journal ended : ended(dir, null)) {
-            if (mine == null) {
-                mine = ended; // carry on in it: its slots keep counting, its state stays true
-                finishAbsorbing(mine);
-                continue;
+        List<Journal> ended = ended(dir, null);
+        Journal mine = adoptFirst(ended);
+        if (mine != null) {
+            finishAbsorbing(mine);
+        }
+        for (Journal other : ended) {
+            if (other != mine) {
+                absorb(mine, other);
             }
-            absorb(mine, ended);
         }
         if (mine == null) {
             mine = Journal.create(dir, counter, credits);
@@ -80,15 +82,36 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     /**
+     * Which ended journal to carry on in: one that was absorbing another when its process ended (it must finish
+     * that), else one with a step to check (the carrying process checks it before anything else), else the first.
+     */
+    private static Journal adoptFirst(List<Journal> ended) {
+        Journal pending = null;
+        for (Journal j : ended) {
+            State s = j.state();
+            if (s.absorbing != 0) {
+                return j;
+            }
+            if (s.pending != null && pending == null) {
+                pending = j;
+            }
+        }
+        return pending != null ? pending : ended.isEmpty() ? null : ended.get(0);
+    }
+
+    /**
      * Adds the units of an ended journal to {@code mine} and deletes it. The state that adds them also names the
-     * journal being absorbed, so that a crash before the file is gone does not add them twice.
+     * journal being absorbed, so that a crash before the file is gone does not add them twice. A step of its own
+     * still to check is read back first; if the backend cannot tell now, or the journal was itself absorbing
+     * another, it is left for the next start.
      */
     private void absorb(Journal mine, Journal ended) throws IOException {
         State theirs = ended.state();
-        if (theirs.pending != null || theirs.absorbing != 0) {
-            ended.close(); // it has a step to check first; the next start takes it over
+        if (theirs.absorbing != 0 || (theirs.pending != null && readBack(ended) != null)) {
+            ended.close();
             return;
         }
+        theirs = ended.state();
         State s = mine.state();
         mine.state(s.granted(s.granted + theirs.granted).confirmed(s.confirmed + theirs.confirmed)
                 .adjust(s.adjust + ended.used()).absorbing(ended.id()));
@@ -204,6 +227,21 @@ final class RemoteAccount extends JournaledAccount {
         if (s.pending == null) {
             return null;
         }
+        Outcome unresolved = readBack(j);
+        if (unresolved == null && s.pending == State.Op.TAKE && j.state().granted != s.granted) {
+            unclaimed += s.pendingUnits; // applied: the next refill hands them out
+        }
+        return unresolved;
+    }
+
+    /**
+     * Settles the pending step of {@code j} by reading the counter: applied when the value moved by at least the
+     * step since the value read before it.
+     *
+     * @return null when settled; else why the backend cannot tell now (the step stays pending)
+     */
+    private Outcome readBack(Journal j) {
+        State s = j.state();
         Outcome read = backend.read(counter);
         if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
             return read.isGranted() ? Outcome.unavailable("cannot read the counter back") : read;
@@ -213,9 +251,6 @@ final class RemoteAccount extends JournaledAccount {
                 || (s.pending == State.Op.TAKE ? now <= s.pendingBefore - s.pendingUnits
                         : now >= s.pendingBefore + s.pendingUnits);
         j.state((wasApplied ? applied(s) : s.pending(null, 0, 0)).synced(System.currentTimeMillis()));
-        if (wasApplied && s.pending == State.Op.TAKE) {
-            unclaimed += s.pendingUnits;
-        }
         Log.info("feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
                 + s.pendingUnits + " whose answer was lost " + (wasApplied ? "was" : "was not")
                 + " applied (read back " + now + ", before " + s.pendingBefore + ")");

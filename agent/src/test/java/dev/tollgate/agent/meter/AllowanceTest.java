@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.UsageDeniedException.Reason;
@@ -396,6 +398,31 @@ class AllowanceTest {
 
         assertThat(backend.value("render")).isEqualTo(30);
         assertThat(backend.adds.get()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "sends applied: {0}")
+    @ValueSource(booleans = {true, false})
+    void endedJournalsWithLostSendsAreReadBackBothTheOneCarriedOnAndTheOneAbsorbed(boolean applied)
+            throws IOException {
+        // Two processes were killed while a send was unanswered: 5 units and 7, both sent at a value of 0.
+        FakeCounters backend = new FakeCounters().set("render", applied ? 12 : 0);
+        Path journals = dir.resolve("journals");
+        for (int units : new int[] {5, 7}) {
+            Journal ended = Journal.create(journals, "render", false);
+            ended.claim().add(units);
+            ended.state(ended.state().pending(Journal.State.Op.ADD, units, 0));
+            ended.close();
+        }
+
+        Run r = run(REMOTE + "  render: { mode: usage, sync: batched }\n", backend);
+        assertThat(served(r, r.site("render", 0), 1)).isEqualTo(1);
+        r.metering.close();
+
+        assertThat(backend.value("render")).as("5 + 7 + 1, each unit once").isEqualTo(13);
+        try (Stream<Path> left = Files.list(journals)) {
+            assertThat(left.filter(f -> f.toString().endsWith(".journal"))).as("no journal left for a later start")
+                    .isEmpty();
+        }
     }
 
     // ---- offline ----
