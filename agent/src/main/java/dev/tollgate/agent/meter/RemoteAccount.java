@@ -235,8 +235,11 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     /**
-     * Settles the pending step of {@code j} by reading the counter: applied when the value moved by at least the
-     * step since the value read before it.
+     * Settles the pending step of {@code j} by reading the counter. A send was applied when the value grew by at
+     * least its units since the value read before it (never sent twice). A lease was applied when the value is
+     * exactly what it would leave; when it is lower, another process took credits meanwhile and the two cannot be
+     * told apart, so the lease is written off: none of its credits is served that the backend may not have given
+     * (if it was applied, the key loses them).
      *
      * @return null when settled; else why the backend cannot tell now (the step stays pending)
      */
@@ -247,13 +250,28 @@ final class RemoteAccount extends JournaledAccount {
             return read.isGranted() ? Outcome.unavailable("cannot read the counter back") : read;
         }
         long now = read.value();
-        boolean wasApplied = s.pendingBefore == Outcome.UNKNOWN
-                || (s.pending == State.Op.TAKE ? now <= s.pendingBefore - s.pendingUnits
-                        : now >= s.pendingBefore + s.pendingUnits);
+        boolean unknown = s.pendingBefore == Outcome.UNKNOWN;
+        String verdict;
+        boolean wasApplied;
+        if (s.pending == State.Op.TAKE) {
+            long ifApplied = s.pendingBefore - s.pendingUnits;
+            wasApplied = !unknown && now == ifApplied;
+            verdict = wasApplied ? "was applied" : unknown || now < ifApplied ? "cannot be told apart from other "
+                    + "processes' leases, so none of its credits is served (if it was applied, they are lost)"
+                    : "was not applied";
+        } else {
+            wasApplied = unknown || now >= s.pendingBefore + s.pendingUnits;
+            verdict = wasApplied ? "was applied" : "was not applied";
+        }
         j.state((wasApplied ? applied(s) : s.pending(null, 0, 0)).synced(System.currentTimeMillis()));
-        Log.info("feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
-                + s.pendingUnits + " whose answer was lost " + (wasApplied ? "was" : "was not")
-                + " applied (read back " + now + ", before " + s.pendingBefore + ")");
+        String message = "feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
+                + s.pendingUnits + " whose answer was lost " + verdict + " (read back " + now + ", before "
+                + (unknown ? "unknown" : String.valueOf(s.pendingBefore)) + ")";
+        if (verdict.startsWith("cannot")) {
+            Log.warn(message);
+        } else {
+            Log.info(message);
+        }
         return null;
     }
 

@@ -373,6 +373,29 @@ class AllowanceTest {
     }
 
     @Test
+    void aLostLeaseThatAnotherProcessMadeLookAppliedIsWrittenOffAndNeverServed() {
+        // Our lease of 100 is lost before it is applied, while another process takes all 130: read back, the
+        // counter is lower than our lease alone would leave it, so nobody can tell whether ours was applied.
+        FakeCounters backend = new FakeCounters().set("export", 130).fail(FakeCounters.Fault.LOST_BEFORE_APPLYING)
+                .othersTake(130);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
+        Site s = r.site("export", 0);
+
+        assertThat(reason(r.call(s))).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+        assertThat(reason(r.call(s))).as("none of the 100 is served: the backend never gave them")
+                .isEqualTo(Reason.CREDITS_EXHAUSTED);
+    }
+
+    @Test
+    void aLostLeaseReadBackAtExactlyWhatItWouldLeaveIsServed() {
+        FakeCounters backend = new FakeCounters().set("export", 130).fail(FakeCounters.Fault.LOST_AFTER_APPLYING);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
+
+        assertThat(served(r, r.site("export", 0), 200)).as("the 100 of the lost lease, then the 30 left").isEqualTo(130);
+        assertThat(backend.value("export")).isZero();
+    }
+
+    @Test
     void creditsLeasedAndUnspentAtExitAreSpentFirstByTheNextRun() {
         FakeCounters backend = new FakeCounters().set("export", 1000);
         String yaml = REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n";

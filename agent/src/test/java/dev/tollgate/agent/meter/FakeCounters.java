@@ -20,6 +20,8 @@ final class FakeCounters implements Backend {
     private final Map<String, Long> values = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private volatile boolean down;
+    /** Taken by "another process" while the next lost answer is outstanding. */
+    private long othersTake;
     final AtomicInteger takes = new AtomicInteger();
     final AtomicInteger adds = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
@@ -36,6 +38,12 @@ final class FakeCounters implements Backend {
     /** The next take or add fails this way. */
     synchronized FakeCounters fail(Fault f) {
         faults.add(f);
+        return this;
+    }
+
+    /** While the next lost answer is outstanding, another process takes {@code units} from the same counter. */
+    synchronized FakeCounters othersTake(long units) {
+        othersTake = units;
         return this;
     }
 
@@ -65,6 +73,7 @@ final class FakeCounters implements Backend {
             return Outcome.unavailable("connection refused");
         }
         if (f == Fault.LOST_BEFORE_APPLYING) {
+            meanwhile(counter);
             return Outcome.ambiguous("read timed out");
         }
         long next = value(counter) + delta;
@@ -72,7 +81,16 @@ final class FakeCounters implements Backend {
             return Outcome.boundReached(value(counter));
         }
         values.put(counter, next);
-        return f == Fault.LOST_AFTER_APPLYING ? Outcome.ambiguous("read timed out") : Outcome.granted(Outcome.UNKNOWN);
+        if (f == Fault.LOST_AFTER_APPLYING) {
+            meanwhile(counter);
+            return Outcome.ambiguous("read timed out");
+        }
+        return Outcome.granted(Outcome.UNKNOWN);
+    }
+
+    private void meanwhile(String counter) {
+        values.put(counter, value(counter) - othersTake);
+        othersTake = 0;
     }
 
     @Override
