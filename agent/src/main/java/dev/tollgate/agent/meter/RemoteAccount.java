@@ -251,26 +251,24 @@ final class RemoteAccount extends JournaledAccount {
         }
         long now = read.value();
         boolean unknown = s.pendingBefore == Outcome.UNKNOWN;
-        String verdict;
         boolean wasApplied;
+        boolean writtenOff = false;
         if (s.pending == State.Op.TAKE) {
             long ifApplied = s.pendingBefore - s.pendingUnits;
             wasApplied = !unknown && now == ifApplied;
-            verdict = wasApplied ? "was applied" : unknown || now < ifApplied ? "cannot be told apart from other "
-                    + "processes' leases, so none of its credits is served (if it was applied, they are lost)"
-                    : "was not applied";
+            writtenOff = unknown || now < ifApplied;
         } else {
             wasApplied = unknown || now >= s.pendingBefore + s.pendingUnits;
-            verdict = wasApplied ? "was applied" : "was not applied";
         }
         j.state((wasApplied ? applied(s) : s.pending(null, 0, 0)).synced(System.currentTimeMillis()));
-        String message = "feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
-                + s.pendingUnits + " whose answer was lost " + verdict + " (read back " + now + ", before "
-                + (unknown ? "unknown" : String.valueOf(s.pendingBefore)) + ")";
-        if (verdict.startsWith("cannot")) {
-            Log.warn(message);
+        String step = "feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
+                + s.pendingUnits + " whose answer was lost ";
+        String seen = " (read back " + now + ", before " + (unknown ? "unknown" : String.valueOf(s.pendingBefore)) + ")";
+        if (writtenOff) {
+            Log.warn(step + "cannot be told apart from other processes' leases, so none of its credits is served "
+                    + "(if it was applied, they are lost)" + seen);
         } else {
-            Log.info(message);
+            Log.info(step + (wasApplied ? "was" : "was not") + " applied" + seen);
         }
         return null;
     }
