@@ -44,7 +44,8 @@ public final class Warmup implements Runnable {
      */
     static final String[] FIRST_CALL = {
         "dev.tollgate.agent.meter.Allowance", "dev.tollgate.agent.meter.LocalAccount",
-        "dev.tollgate.agent.meter.Metering$Calls", "dev.tollgate.agent.meter.Metering$CallsOnThread",
+        "dev.tollgate.agent.meter.CallsByThread", "dev.tollgate.agent.meter.Metering$Calls",
+        "dev.tollgate.agent.meter.Metering$CallsOnThread",
         "dev.tollgate.agent.meter.PaddedLong",
         "dev.tollgate.agent.meter.Syncer", "dev.tollgate.agent.journal.Journal",
         "dev.tollgate.agent.journal.Journal$Slot", "dev.tollgate.agent.journal.Journal$State",

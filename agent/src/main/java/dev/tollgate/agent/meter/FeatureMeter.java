@@ -17,7 +17,7 @@ final class FeatureMeter {
 
     final String name;
     /** Each thread's calls of this feature: how deep (for re-entrancy) and its journal slot. */
-    final ThreadLocal<Metering.Calls> calls = new Metering.CallsOnThread();
+    final CallsByThread calls = new CallsByThread();
     final String exceptionClass;
     final String exceptionKey;
     private final Feature feature;

@@ -85,9 +85,10 @@ public final class Metering implements Gate, Sites.Listener {
 
     /*
      * enter and exit run around every metered call: their common path is kept to a few field reads, one
-     * thread-local lookup, the charge and one field store, and everything rare is in methods of its own, so
-     * that the JIT inlines the whole path into the host's method. enter hands the thread's Calls of the
-     * feature to exit as the call's token, so exit looks nothing up.
+     * look into the feature's table of threads (CallsByThread), the charge and one field store, and
+     * everything rare is in methods of its own, so that the JIT inlines the whole path into the host's
+     * method. enter hands the thread's Calls of the feature to exit as the call's token, so exit looks
+     * nothing up.
      */
 
     @Override
@@ -96,7 +97,11 @@ public final class Metering implements Gate, Sites.Listener {
         if (m == null) {
             return unknownSite(site);
         }
-        Calls c = m.calls.get();
+        Thread me = Thread.currentThread();
+        Calls c = m.calls[CallsByThread.index(me)];
+        if (c == null || c.owner != me) {
+            c = m.feature.calls.get(me);
+        }
         if (c.depth > 0) {
             c.depth++;
             return c;
@@ -241,15 +246,21 @@ public final class Metering implements Gate, Sites.Listener {
      * token. Only its thread touches it.
      */
     static final class Calls {
+        /** The thread these calls are on. */
+        final Thread owner;
         int depth;
         Journal.Slot slot;
+
+        Calls(Thread owner) {
+            this.owner = owner;
+        }
     }
 
     /** Each thread's {@link Calls} of one feature. A named class rather than a lambda, for startup. */
     static final class CallsOnThread extends ThreadLocal<Calls> {
         @Override
         protected Calls initialValue() {
-            return new Calls();
+            return new Calls(Thread.currentThread());
         }
     }
 
@@ -311,8 +322,8 @@ public final class Metering implements Gate, Sites.Listener {
     private static final class SiteMeter {
         final Site site;
         final FeatureMeter feature;
-        /** The feature's calls on each thread; here too, to spare the hot path one dependent load. */
-        final ThreadLocal<Calls> calls;
+        /** The table of the feature's {@link CallsByThread}; here, to spare the hot path two dependent loads. */
+        final Calls[] calls;
         final int cost;
         /** The feature's allowance when it is journaled (then its charge is the allowance's), else null. */
         final Allowance allowance;
@@ -321,7 +332,7 @@ public final class Metering implements Gate, Sites.Listener {
         SiteMeter(Site site, FeatureMeter feature, int cost, Allowance allowance) {
             this.site = site;
             this.feature = feature;
-            this.calls = feature.calls;
+            this.calls = feature.calls.table;
             this.cost = cost;
             this.allowance = allowance;
         }

@@ -606,7 +606,7 @@ class AllowanceTest {
         syncer.stop(); // no background thread: this test calls sync itself, at times it chooses
         Allowance a = new Allowance("export", export, account, config.journal(), syncer);
         try {
-            Metering.Calls c = new Metering.Calls();
+            Metering.Calls c = new Metering.Calls(Thread.currentThread());
             for (int i = 0; i < 50; i++) {
                 assertThat(a.charge(c, 1)).isNull();
             }

@@ -1,0 +1,58 @@
+package dev.tollgate.agent.meter;
+
+/**
+ * Each thread's {@link Metering.Calls} of one feature, found on every metered call.
+ *
+ * <p>A {@link ThreadLocal} holds them all. In front of it, a small table indexed by the thread's id holds the
+ * {@code Calls} of the threads that use the feature, so that the common lookup is one array load and one
+ * identity check: shorter than a {@code ThreadLocal}'s chain of loads (the thread's map, its table, the entry,
+ * the entry's weak referent). The hot path ({@code Metering.enter}) reads the table itself, which each site holds.
+ *
+ * <p>A thread whose entry is held by another thread that is still alive keeps using the {@code ThreadLocal}:
+ * an entry is taken over only from a thread that has ended, so two busy threads never overwrite each other's
+ * entry on every call. The identity check makes a wrong entry harmless: it is never used by another thread.
+ * The table keeps at most {@value #SIZE} ended threads per feature until others take their places; an ended
+ * thread has already dropped its thread locals.
+ *
+ * <pre>{@code
+ * Thread me = Thread.currentThread();
+ * Metering.Calls c = feature.calls.table[CallsByThread.index(me)];
+ * if (c == null || c.owner != me) {
+ *     c = feature.calls.get(me);
+ * }
+ * }</pre>
+ */
+final class CallsByThread {
+
+    /** Entries in the table: a power of two. */
+    static final int SIZE = 256;
+
+    /**
+     * The recent threads' calls, by {@link #index}. Written without a lock: {@link Metering.Calls#owner} is
+     * final, so a thread that reads an entry sees its owner, and only the owner reads the rest.
+     */
+    final Metering.Calls[] table = new Metering.Calls[SIZE];
+    private final ThreadLocal<Metering.Calls> all = new Metering.CallsOnThread();
+
+    /** Where {@code t}'s calls sit in {@link #table} when they are there. */
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() returns the same id
+    static int index(Thread t) {
+        return (int) t.getId() & (SIZE - 1);
+    }
+
+    /**
+     * The calling thread's calls when {@link #table} did not have them: from the thread local, and put in the
+     * table if their entry is free or held by a thread that has ended.
+     *
+     * @param me the calling thread
+     */
+    Metering.Calls get(Thread me) {
+        Metering.Calls c = all.get();
+        int i = index(me);
+        Metering.Calls there = table[i];
+        if (there == null || there.owner != me && !there.owner.isAlive()) {
+            table[i] = c; // two threads racing here leave one of them to the thread local
+        }
+        return c;
+    }
+}
