@@ -243,6 +243,22 @@ public final class Journal implements Closeable {
         }
     }
 
+    /**
+     * Lets go of the threads of slots whose thread has ended, so that the journal does not keep them alive; a
+     * later {@link #claim} reuses those slots as before, with the units they hold.
+     */
+    public synchronized void releaseEnded() {
+        for (int i = 1; i < SLOTS; i++) {
+            Slot s = slots[i];
+            if (s != null) {
+                Thread owner = s.owner;
+                if (owner != null && !owner.isAlive()) {
+                    s.owner = null;
+                }
+            }
+        }
+    }
+
     /** Units used: the adjustment plus every slot, as far as this thread can see them now. */
     public long used() {
         long sum = stateNow().adjust;

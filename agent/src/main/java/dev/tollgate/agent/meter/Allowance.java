@@ -28,6 +28,8 @@ final class Allowance implements Syncer.Task {
     private final JournalSettings settings;
     private final Syncer syncer;
     private final PaddedLong available = new PaddedLong();
+    /** Each thread's calls of the feature; {@link #sync} forgets the threads that ended, every second. */
+    final CallsByThread calls = new CallsByThread(true);
     private final boolean bounded;
     private volatile Journal journal;
     private volatile String broken;
@@ -41,6 +43,9 @@ final class Allowance implements Syncer.Task {
     private long retryAt;
     private int failures;
     private long lastForce;
+    private long lastForget;
+    /** How often {@link #sync} lets go of threads that ended, in the thread table and the journal's slots. */
+    static final long FORGET_EVERY_MILLIS = 1_000;
 
     Allowance(String name, Feature feature, Account account, JournalSettings settings, Syncer syncer) {
         this.syncer = syncer;
@@ -222,6 +227,11 @@ final class Allowance implements Syncer.Task {
         Journal j = journal;
         if (j == null) {
             return;
+        }
+        if (now - lastForget >= FORGET_EVERY_MILLIS) {
+            lastForget = now;
+            calls.forgetEnded();
+            j.releaseEnded();
         }
         if (settings.fsync() == JournalSettings.Fsync.INTERVAL && now - lastForce >= settings.fsyncEveryMillis()) {
             lastForce = now;

@@ -11,8 +11,11 @@ package dev.tollgate.agent.meter;
  * <p>A thread whose entry is held by another thread that is still alive keeps using the {@code ThreadLocal}:
  * an entry is taken over only from a thread that has ended, so two busy threads never overwrite each other's
  * entry on every call. The identity check makes a wrong entry harmless: it is never used by another thread.
- * The table keeps at most {@value #SIZE} ended threads per feature until others take their places; an ended
- * thread has already dropped its thread locals.
+ *
+ * <p>Only journaled features, whose calls take nanoseconds, use the table; a strict feature's call takes a
+ * backend step, so its threads stay in the {@code ThreadLocal} alone. An entry holds its thread; so that the
+ * table does not keep ended threads (and their context class loaders) alive, the journaled feature's sync
+ * thread calls {@link #forgetEnded} every second.
  *
  * <pre>{@code
  * Thread me = Thread.currentThread();
@@ -33,6 +36,12 @@ final class CallsByThread {
      */
     final Metering.Calls[] table = new Metering.Calls[SIZE];
     private final ThreadLocal<Metering.Calls> all = new Metering.CallsOnThread();
+    private final boolean tabled;
+
+    /** @param tabled whether threads are put in the {@link #table}, else only in the thread local */
+    CallsByThread(boolean tabled) {
+        this.tabled = tabled;
+    }
 
     /** Where {@code t}'s calls sit in {@link #table} when they are there. */
     @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() returns the same id
@@ -48,11 +57,27 @@ final class CallsByThread {
      */
     Metering.Calls get(Thread me) {
         Metering.Calls c = all.get();
+        if (!tabled) {
+            return c;
+        }
         int i = index(me);
         Metering.Calls there = table[i];
         if (there == null || there.owner != me && !there.owner.isAlive()) {
             table[i] = c; // two threads racing here leave one of them to the thread local
         }
         return c;
+    }
+
+    /**
+     * Empties the entries of threads that have ended. Without a lock: a thread that puts itself in an entry
+     * this empties at the same moment finds its calls in the thread local on its next call, and puts them back.
+     */
+    void forgetEnded() {
+        for (int i = 0; i < SIZE; i++) {
+            Metering.Calls c = table[i];
+            if (c != null && !c.owner.isAlive()) {
+                table[i] = null;
+            }
+        }
     }
 }

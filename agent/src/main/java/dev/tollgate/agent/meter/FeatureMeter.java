@@ -17,7 +17,7 @@ final class FeatureMeter {
 
     final String name;
     /** Each thread's calls of this feature: how deep (for re-entrancy) and its journal slot. */
-    final CallsByThread calls = new CallsByThread();
+    final CallsByThread calls;
     final String exceptionClass;
     final String exceptionKey;
     private final Feature feature;
@@ -31,6 +31,7 @@ final class FeatureMeter {
     private FeatureMeter(String name, Feature feature, Backend backend, String exceptionClass,
             String exceptionKey, String misconfigured, Allowance allowance, Refunds refunds) {
         this.name = name;
+        this.calls = allowance != null ? allowance.calls : new CallsByThread(false);
         this.feature = feature;
         this.backend = backend;
         this.exceptionClass = exceptionClass;

@@ -63,6 +63,30 @@ class JournalTest {
     }
 
     @Test
+    void releasingEndedThreadsLetsGoOfThemAndTheirSlotsAreReusedWithTheirUnits() throws Exception {
+        try (Journal j = Journal.create(dir, "export", true)) {
+            Journal.Slot mine = j.claim();
+            AtomicReference<Journal.Slot> theirs = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                Journal.Slot s = j.claim();
+                s.add(4);
+                theirs.set(s);
+            });
+            t.start();
+            t.join();
+
+            j.releaseEnded();
+
+            assertThat(theirs.get().owner).as("the ended thread is no longer held").isNull();
+            assertThat(mine.owner).as("a live thread keeps its slot").isSameAs(Thread.currentThread());
+            Journal.Slot reused = j.claim();
+            assertThat(reused).isSameAs(theirs.get());
+            reused.add(1);
+            assertThat(j.used()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void whenEverySlotHasALiveOwnerTheSharedSlotIsUsedAndStillCounts() throws Exception {
         try (Journal j = Journal.create(dir, "export", true)) {
             for (int i = 1; i < Journal.SLOTS; i++) {

@@ -623,4 +623,45 @@ class AllowanceTest {
         }
         assertThat(ledger.read("export").value()).isEqualTo(950);
     }
+
+    @Test
+    void theSyncThreadForgetsThreadsThatEnded() throws Exception {
+        LocalLedger ledger = ledger(1000);
+        Config config = new ConfigLoader(Map.of(), "/home/u").parse(
+                "features:\n  export: { mode: credits }\n", "t.yml", dir);
+        Syncer syncer = new Syncer();
+        syncer.stop(); // no background thread: this test calls sync itself
+        Allowance a = new Allowance("export", config.features().get("export"),
+                new LocalAccount(ledger, ledger, "export", true, 0), config.journal(), syncer);
+        try {
+            Thread t = new Thread(() -> a.charge(a.calls.get(Thread.currentThread()), 1));
+            t.start();
+            t.join();
+            assertThat(a.calls.table[CallsByThread.index(t)]).as("the journaled feature's table").isNotNull();
+
+            a.sync(System.currentTimeMillis());
+
+            assertThat(a.calls.table[CallsByThread.index(t)]).isNull();
+        } finally {
+            a.close();
+        }
+        assertThat(ledger.read("export").value()).as("its charge still counts").isEqualTo(999);
+    }
+
+    @Test
+    void aThreadThatSharesTheTableEntryOfAThreadInsideTheFeatureIsStillCharged() throws Exception {
+        Run r = run("features:\n  export: { mode: credits, sync: leased }\n", ledger(10));
+        Site s = r.site("export", 0);
+
+        Object inside = r.metering.enter(s.id(), AllowanceTest.class); // this thread now holds its entry
+        assertThat(inside).isNotInstanceOf(Throwable.class);
+        AtomicReference<Throwable> denied = new AtomicReference<>();
+        Thread other = CallsByThreadTest.sharingTheEntryOf(Thread.currentThread(), () -> denied.set(r.call(s)));
+        other.start();
+        other.join();
+        r.metering.exit(s.id(), inside, null);
+
+        assertThat(denied.get()).isNull();
+        assertThat(r.metering.balance("export")).as("both calls charged").hasValue(8);
+    }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class CallsByThreadTest {
 
-    private final CallsByThread calls = new CallsByThread();
+    private final CallsByThread calls = new CallsByThread(true);
 
     /** A new, unstarted thread whose entry in the table is {@code t}'s. Ids are given at construction. */
     static Thread sharingTheEntryOf(Thread t, Runnable body) {
@@ -68,5 +68,31 @@ class CallsByThreadTest {
 
         assertThat(seconds.get().owner).isSameAs(second);
         assertThat(calls.table[CallsByThread.index(first)]).isSameAs(seconds.get());
+    }
+
+    @Test
+    void threadsThatEndedAreForgottenAndLiveOnesKept() throws Exception {
+        Thread me = Thread.currentThread();
+        Metering.Calls mine = calls.get(me);
+        Thread ended = new Thread(() -> calls.get(Thread.currentThread()));
+        ended.start();
+        ended.join();
+        assertThat(calls.table[CallsByThread.index(ended)]).isNotNull();
+
+        calls.forgetEnded();
+
+        assertThat(calls.table[CallsByThread.index(ended)]).isNull();
+        assertThat(calls.table[CallsByThread.index(me)]).isSameAs(mine);
+    }
+
+    @Test
+    void aTableThatIsNotUsedNeverHoldsAThreadAndStillGivesEachItsOwnCalls() throws Exception {
+        CallsByThread strict = new CallsByThread(false);
+        Thread me = Thread.currentThread();
+        Metering.Calls mine = strict.get(me);
+
+        assertThat(strict.get(me)).isSameAs(mine);
+        assertThat(mine.owner).isSameAs(me);
+        assertThat(strict.table).containsOnlyNulls();
     }
 }

@@ -223,23 +223,6 @@ class MeteringTest {
     }
 
     @Test
-    void aThreadThatSharesTheTableEntryOfAThreadInsideTheFeatureIsStillCharged() throws Exception {
-        Metering m = metering("features:\n  export: { sync: strict, mode: credits }\n");
-        when(backend.take("export", 1, 0)).thenReturn(Outcome.granted(10));
-        Site s = site("export", 0);
-
-        assertThat(enter(m, s.id())).isNull(); // this thread now holds its entry, inside the feature
-        Thread other = CallsByThreadTest.sharingTheEntryOf(Thread.currentThread(), () -> {
-            enter(m, s.id());
-            exit(m, s.id(), null);
-        });
-        other.start();
-        other.join();
-        exit(m, s.id(), null);
-        verify(backend, times(2)).take("export", 1, 0);
-    }
-
-    @Test
     void aBrokenConfigDeniesEveryCallAsMisconfiguredWithoutTouchingABackend() {
         Metering m = metering("features:\n  export: { mode: prepaid }\n");
         UsageDeniedException d = denial(enter(m, site("export", 0).id()));
