@@ -8,14 +8,14 @@ package dev.tollgate.agent.meter;
  * identity check: shorter than a {@code ThreadLocal}'s chain of loads (the thread's map, its table, the entry,
  * the entry's weak referent). The hot path ({@code Metering.enter}) reads the table itself, which each site holds.
  *
- * <p>A thread whose entry is held by another thread that is still alive keeps using the {@code ThreadLocal}:
- * an entry is taken over only from a thread that has ended, so two busy threads never overwrite each other's
- * entry on every call. The identity check makes a wrong entry harmless: it is never used by another thread.
+ * <p>A thread whose entry another thread holds keeps using the {@code ThreadLocal}: a thread only takes an
+ * entry that is free, so two busy threads never overwrite each other's entry on every call. The identity
+ * check makes a wrong entry harmless: it is never used by another thread.
  *
  * <p>Only journaled features, whose calls take nanoseconds, use the table; a strict feature's call takes a
  * backend step, so its threads stay in the {@code ThreadLocal} alone. An entry holds its thread; so that the
- * table does not keep ended threads (and their context class loaders) alive, the journaled feature's sync
- * thread calls {@link #forgetEnded} every second.
+ * table does not keep ended threads (and their context class loaders) alive, and so that their entries are
+ * free for new threads, the journaled feature's sync thread calls {@link #forgetEnded} every second.
  *
  * <pre>{@code
  * Thread me = Thread.currentThread();
@@ -51,19 +51,18 @@ final class CallsByThread {
 
     /**
      * The calling thread's calls when {@link #table} did not have them: from the thread local, and put in the
-     * table if their entry is free or held by a thread that has ended.
+     * table if their entry is free. An entry of a thread that ended is freed by {@link #forgetEnded}, not here:
+     * {@code Thread.isAlive} is a native call up to JDK 18, too slow for a thread that misses on every call.
      *
      * @param me the calling thread
      */
     Metering.Calls get(Thread me) {
         Metering.Calls c = all.get();
-        if (!tabled) {
-            return c;
-        }
-        int i = index(me);
-        Metering.Calls there = table[i];
-        if (there == null || there.owner != me && !there.owner.isAlive()) {
-            table[i] = c; // two threads racing here leave one of them to the thread local
+        if (tabled) {
+            int i = index(me);
+            if (table[i] == null) {
+                table[i] = c; // two threads racing here leave one of them to the thread local
+            }
         }
         return c;
     }

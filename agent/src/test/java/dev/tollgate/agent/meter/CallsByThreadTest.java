@@ -52,7 +52,7 @@ class CallsByThreadTest {
     }
 
     @Test
-    void anEntryHeldByAThreadThatEndedIsTakenOver() throws Exception {
+    void anEntryOfAThreadThatEndedIsTakenOverOnceForgotten() throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         Thread first = new Thread(() -> {
             calls.get(Thread.currentThread());
@@ -62,10 +62,19 @@ class CallsByThreadTest {
         done.await();
         first.join();
         AtomicReference<Metering.Calls> seconds = new AtomicReference<>();
-        Thread second = sharingTheEntryOf(first, () -> seconds.set(calls.get(Thread.currentThread())));
+        Thread second = sharingTheEntryOf(first, () -> {
+            seconds.set(calls.get(Thread.currentThread()));
+            Metering.Calls before = calls.table[CallsByThread.index(first)];
+            assertThat(before.owner).as("not taken on the call path").isSameAs(first);
+            calls.forgetEnded();
+            assertThat(calls.get(Thread.currentThread())).isSameAs(seconds.get());
+        });
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        second.setUncaughtExceptionHandler((t, e) -> failed.set(e));
         second.start();
         second.join();
 
+        assertThat(failed.get()).isNull();
         assertThat(seconds.get().owner).isSameAs(second);
         assertThat(calls.table[CallsByThread.index(first)]).isSameAs(seconds.get());
     }
