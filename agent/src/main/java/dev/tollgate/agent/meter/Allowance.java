@@ -2,6 +2,7 @@ package dev.tollgate.agent.meter;
 
 import java.io.IOException;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.UsageDeniedException.Reason;
 import dev.tollgate.agent.backend.Outcome;
@@ -28,6 +29,12 @@ final class Allowance implements Syncer.Task {
     private final JournalSettings settings;
     private final Syncer syncer;
     private final PaddedLong available = new PaddedLong();
+    /**
+     * Held while the journal opens, while units are got from the backend and at close. A lock rather than a
+     * monitor: on JDK 21-23 a virtual thread that waits for a monitor, or does I/O holding one, pins its carrier,
+     * so callers that wait here while another gets a lease over the network would stall every virtual thread.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     /** Each thread's calls of the feature; {@link #sync} forgets the threads that ended, every second. */
     final CallsByThread calls = new CallsByThread(true);
     private final boolean bounded;
@@ -117,7 +124,8 @@ final class Allowance implements Syncer.Task {
         if (j != null || broken != null || closed) {
             return j;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             if (journal == null && broken == null && !closed) {
                 try {
                     long carried = account.open();
@@ -136,10 +144,21 @@ final class Allowance implements Syncer.Task {
                 }
             }
             return journal;
+        } finally {
+            lock.unlock();
         }
     }
 
-    private synchronized FeatureMeter.Denial chargeSlowly(Journal.Slot slot, int units) {
+    private FeatureMeter.Denial chargeSlowly(Journal.Slot slot, int units) {
+        lock.lock();
+        try {
+            return chargeHoldingTheLock(slot, units);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private FeatureMeter.Denial chargeHoldingTheLock(Journal.Slot slot, int units) {
         for (;;) {
             long left = available.get();
             if (left >= units) {
@@ -249,10 +268,13 @@ final class Allowance implements Syncer.Task {
             ok = commit(used);
         }
         if (ok && bounded && available.get() < Math.max(1, sync.block() / 2)) {
-            synchronized (this) {
+            lock.lock();
+            try {
                 if (available.get() < Math.max(1, sync.block() / 2)) {
                     ok = refill(1).status() != Outcome.Status.UNAVAILABLE;
                 }
+            } finally {
+                lock.unlock();
             }
         }
         if (ok) {
@@ -284,17 +306,23 @@ final class Allowance implements Syncer.Task {
     }
 
     /** At shutdown: confirm and settle. Never throws. */
-    synchronized void close() {
-        closed = true;
-        Journal j = journal;
-        journal = null; // later calls find their slot stale and are charged strictly
-        available.set(0);
-        if (j != null) {
-            try {
-                account.close();
-            } catch (RuntimeException e) {
-                Log.warn("feature '" + name + "': closing its journal failed: " + e + "; the next start settles it");
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            Journal j = journal;
+            journal = null; // later calls find their slot stale and are charged strictly
+            available.set(0);
+            if (j != null) {
+                try {
+                    account.close();
+                } catch (RuntimeException e) {
+                    Log.warn("feature '" + name + "': closing its journal failed: " + e
+                            + "; the next start settles it");
+                }
             }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Outcome;
@@ -42,9 +43,15 @@ final class RemoteAccount extends JournaledAccount {
      * by a read-back that no lease of this process waited for (in {@link #commit}, or at the first refill after an
      * ended process's journal was adopted with the lease pending). The next {@link #refill} hands them out before it
      * leases more; without it they would wait for the next run while calls were denied for want of credits.
-     * Guarded by this.
+     * Guarded by {@link #lock}.
      */
     private long unclaimed;
+    /**
+     * Held by every step (open, refill, commit, close, balance): they go to the backend, often over the network.
+     * A lock rather than a monitor, so that on JDK 21-23 a virtual thread waiting for it or holding it through
+     * a request does not pin its carrier.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
 
     RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
         super(feature.counter(), credits, bound);
@@ -54,7 +61,16 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public synchronized long open() throws IOException {
+    public long open() throws IOException {
+        lock.lock();
+        try {
+            return openLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long openLocked() throws IOException {
         List<Journal> ended = ended(dir, null);
         Journal mine = adoptFirst(ended);
         if (mine != null) {
@@ -137,7 +153,16 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public synchronized Outcome refill(long least, long want, long held) {
+    public Outcome refill(long least, long want, long held) {
+        lock.lock();
+        try {
+            return refillLocked(least, want, held);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome refillLocked(long least, long want, long held) {
         Outcome resolved = resolvePending();
         if (resolved != null) {
             return resolved;
@@ -274,7 +299,16 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public synchronized Outcome commit() {
+    public Outcome commit() {
+        lock.lock();
+        try {
+            return commitLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome commitLocked() {
         Outcome resolved = resolvePending();
         if (resolved != null) {
             return resolved;
@@ -316,7 +350,16 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        lock.lock();
+        try {
+            closeLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeLocked() {
         Journal j = journal;
         if (j == null) {
             return;
@@ -388,7 +431,16 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public synchronized OptionalLong balance() {
+    public OptionalLong balance() {
+        lock.lock();
+        try {
+            return balanceLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private OptionalLong balanceLocked() {
         // Under the lock, as refill and commit: never between a backend step and the journal's record of it.
         Outcome o = backend.read(counter);
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {

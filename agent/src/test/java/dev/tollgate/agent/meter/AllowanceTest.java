@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -534,12 +535,18 @@ class AllowanceTest {
         assertThat(backend.value("render")).isEqualTo(3);
     }
 
-    /** Counts the forces an allowance asks of its account, and passes everything else on. */
-    private static final class CountingForces implements Account {
+    /**
+     * Counts the forces an allowance asks of its account, can hold refills until a test lets them go, and passes
+     * everything else on.
+     */
+    private static final class WatchedAccount implements Account {
         final Account inner;
         final java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+        final CountDownLatch refillStarted = new CountDownLatch(1);
+        /** When set, each refill waits for it. */
+        volatile CountDownLatch refillMayGo;
 
-        CountingForces(Account inner) {
+        WatchedAccount(Account inner) {
             this.inner = inner;
         }
 
@@ -555,6 +562,15 @@ class AllowanceTest {
 
         @Override
         public dev.tollgate.agent.backend.Outcome refill(long least, long want, long held) {
+            refillStarted.countDown();
+            CountDownLatch go = refillMayGo;
+            if (go != null) {
+                try {
+                    assertThat(go.await(10, TimeUnit.SECONDS)).as("the test lets the refill go").isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             return inner.refill(least, want, held);
         }
 
@@ -598,13 +614,9 @@ class AllowanceTest {
     @Test
     void underFsyncIntervalTheSyncThreadForcesTheJournalAndTheCounterEachIntervalAndNeverPerCall() {
         LocalLedger ledger = ledger(1000);
-        Config config = new ConfigLoader(Map.of(), "/home/u").parse(
-                "journal: { fsync: interval, fsyncEvery: 100ms }\nfeatures:\n  export: { mode: credits }\n", "t.yml", dir);
-        dev.tollgate.agent.config.Feature export = config.features().get("export");
-        CountingForces account = new CountingForces(new LocalAccount(ledger, ledger, "export", true, 0));
-        Syncer syncer = new Syncer();
-        syncer.stop(); // no background thread: this test calls sync itself, at times it chooses
-        Allowance a = new Allowance("export", export, account, config.journal(), syncer);
+        WatchedAccount account = new WatchedAccount(new LocalAccount(ledger, ledger, "export", true, 0));
+        Allowance a = allowance(
+                "journal: { fsync: interval, fsyncEvery: 100ms }\nfeatures:\n  export: { mode: credits }\n", account);
         try {
             Metering.Calls c = new Metering.Calls(Thread.currentThread());
             for (int i = 0; i < 50; i++) {
@@ -618,7 +630,6 @@ class AllowanceTest {
             a.sync(start + 250);
             assertThat(account.forces.get()).as("one per interval").isEqualTo(2);
         } finally {
-            syncer.stop();
             a.close();
         }
         assertThat(ledger.read("export").value()).isEqualTo(950);
@@ -627,12 +638,8 @@ class AllowanceTest {
     @Test
     void theSyncThreadForgetsThreadsThatEnded() throws Exception {
         LocalLedger ledger = ledger(1000);
-        Config config = new ConfigLoader(Map.of(), "/home/u").parse(
-                "features:\n  export: { mode: credits }\n", "t.yml", dir);
-        Syncer syncer = new Syncer();
-        syncer.stop(); // no background thread: this test calls sync itself
-        Allowance a = new Allowance("export", config.features().get("export"),
-                new LocalAccount(ledger, ledger, "export", true, 0), config.journal(), syncer);
+        Allowance a = allowance("features:\n  export: { mode: credits }\n",
+                new LocalAccount(ledger, ledger, "export", true, 0));
         try {
             Thread t = new Thread(() -> a.charge(a.calls.get(Thread.currentThread()), 1));
             t.start();
@@ -663,5 +670,83 @@ class AllowanceTest {
 
         assertThat(denied.get()).isNull();
         assertThat(r.metering.balance("export")).as("both calls charged").hasValue(8);
+    }
+
+    @Test
+    void aCallThatWaitsWhileAnotherGetsALeaseIsParkedNotBlockedOnAMonitor() throws Exception {
+        LocalLedger ledger = ledger(1000);
+        WatchedAccount account = new WatchedAccount(new LocalAccount(ledger, ledger, "export", true, 0));
+        account.refillMayGo = new CountDownLatch(1);
+        Allowance a = allowance("features:\n  export: { mode: credits, sync: leased, block: 10 }\n", account);
+        try {
+            Runnable call = () -> a.charge(a.calls.get(Thread.currentThread()), 1);
+
+            // A virtual thread parked on a java.util.concurrent lock leaves its carrier; one blocked on a monitor
+            // pins it on JDK 21-23, and a lease can take a network round trip.
+            assertThat(waiterWhileHeld(call, account.refillStarted, call, account.refillMayGo))
+                    .isEqualTo(Thread.State.WAITING);
+        } finally {
+            a.close();
+        }
+        assertThat(ledger.read("export").value()).as("both calls charged").isEqualTo(998);
+    }
+
+    @Test
+    void aBalanceReadWhileALeaseIsOnTheWireIsParkedNotBlockedOnAMonitor() throws Exception {
+        FakeCounters backend = new FakeCounters().set("export", 1000);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 10 }\n", backend);
+        Site s = r.site("export", 0);
+        backend.holdTakes = new CountDownLatch(1);
+
+        assertThat(waiterWhileHeld(() -> r.call(s), backend.taking, () -> r.metering.balance("export"),
+                backend.holdTakes)).isEqualTo(Thread.State.WAITING);
+        assertThat(r.metering.balance("export")).as("the call was charged once").hasValue(999);
+    }
+
+    /**
+     * The allowance of feature {@code export} as {@code yaml} configures it, on {@code account}, with no sync
+     * thread: the test calls {@link Allowance#sync} itself, at times it chooses, and a call that runs out of
+     * units gets them itself.
+     */
+    private Allowance allowance(String yaml, Account account) {
+        Config config = new ConfigLoader(Map.of(), "/home/u").parse(yaml, "t.yml", dir);
+        assertThat(config.problems()).isEmpty();
+        Syncer syncer = new Syncer();
+        syncer.stop();
+        return new Allowance("export", config.features().get("export"), account, config.journal(), syncer);
+    }
+
+    /**
+     * Runs {@code holder} on a thread until it is inside the step that counts {@code started} down, then runs
+     * {@code waiter} on another and answers its state once it waits; then lets the step go ({@code release}) and
+     * waits for both to end.
+     */
+    private static Thread.State waiterWhileHeld(Runnable holder, CountDownLatch started, Runnable waiter,
+            CountDownLatch release) throws InterruptedException {
+        Thread h = new Thread(holder);
+        h.start();
+        try {
+            assertThat(started.await(10, TimeUnit.SECONDS)).as("the holder is inside the step").isTrue();
+            Thread w = new Thread(waiter);
+            w.start();
+            Thread.State state = onceWaiting(w);
+            release.countDown();
+            w.join();
+            return state;
+        } finally {
+            release.countDown();
+            h.join();
+        }
+    }
+
+    /** {@code t}'s state once it waits, parked or blocked on a monitor (or whatever it is after 10 s). */
+    private static Thread.State onceWaiting(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Thread.State state = t.getState();
+        while (state != Thread.State.WAITING && state != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+            state = t.getState();
+        }
+        return state;
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tollgate.agent.backend.Backend;
@@ -25,6 +27,10 @@ final class FakeCounters implements Backend {
     final AtomicInteger takes = new AtomicInteger();
     final AtomicInteger adds = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
+    /** Counted down when a take starts. */
+    final CountDownLatch taking = new CountDownLatch(1);
+    /** When set, each take waits for it before it is answered, as a slow network would. */
+    volatile CountDownLatch holdTakes;
 
     synchronized FakeCounters set(String counter, long value) {
         values.put(counter, value);
@@ -55,6 +61,16 @@ final class FakeCounters implements Backend {
     @Override
     public synchronized Outcome take(String counter, long units, long lowerBound) {
         takes.incrementAndGet();
+        taking.countDown();
+        CountDownLatch hold = holdTakes;
+        try {
+            if (hold != null && !hold.await(10, TimeUnit.SECONDS)) {
+                return Outcome.unavailable("the test never let the take go");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.unavailable("interrupted");
+        }
         return step(counter, -units, lowerBound, Long.MAX_VALUE);
     }
 
