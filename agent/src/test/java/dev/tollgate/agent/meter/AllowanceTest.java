@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.UsageDeniedException.Reason;
+import dev.tollgate.agent.ThreadStates;
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.backend.Outcome;
@@ -683,7 +684,7 @@ class AllowanceTest {
 
             // A virtual thread parked on a java.util.concurrent lock leaves its carrier; one blocked on a monitor
             // pins it on JDK 21-23, and a lease can take a network round trip.
-            assertThat(waiterWhileHeld(call, account.refillStarted, call, account.refillMayGo))
+            assertThat(ThreadStates.waiterWhileHeld(call, account.refillStarted, call, account.refillMayGo))
                     .isEqualTo(Thread.State.WAITING);
         } finally {
             a.close();
@@ -698,7 +699,7 @@ class AllowanceTest {
         Site s = r.site("export", 0);
         backend.holdTakes = new CountDownLatch(1);
 
-        assertThat(waiterWhileHeld(() -> r.call(s), backend.taking, () -> r.metering.balance("export"),
+        assertThat(ThreadStates.waiterWhileHeld(() -> r.call(s), backend.taking, () -> r.metering.balance("export"),
                 backend.holdTakes)).isEqualTo(Thread.State.WAITING);
         assertThat(r.metering.balance("export")).as("the call was charged once").hasValue(999);
     }
@@ -714,39 +715,5 @@ class AllowanceTest {
         Syncer syncer = new Syncer();
         syncer.stop();
         return new Allowance("export", config.features().get("export"), account, config.journal(), syncer);
-    }
-
-    /**
-     * Runs {@code holder} on a thread until it is inside the step that counts {@code started} down, then runs
-     * {@code waiter} on another and answers its state once it waits; then lets the step go ({@code release}) and
-     * waits for both to end.
-     */
-    private static Thread.State waiterWhileHeld(Runnable holder, CountDownLatch started, Runnable waiter,
-            CountDownLatch release) throws InterruptedException {
-        Thread h = new Thread(holder);
-        h.start();
-        try {
-            assertThat(started.await(10, TimeUnit.SECONDS)).as("the holder is inside the step").isTrue();
-            Thread w = new Thread(waiter);
-            w.start();
-            Thread.State state = onceWaiting(w);
-            release.countDown();
-            w.join();
-            return state;
-        } finally {
-            release.countDown();
-            h.join();
-        }
-    }
-
-    /** {@code t}'s state once it waits, parked or blocked on a monitor (or whatever it is after 10 s). */
-    private static Thread.State onceWaiting(Thread t) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Thread.State state = t.getState();
-        while (state != Thread.State.WAITING && state != Thread.State.BLOCKED && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-            state = t.getState();
-        }
-        return state;
     }
 }

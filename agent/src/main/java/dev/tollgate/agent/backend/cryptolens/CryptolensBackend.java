@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
@@ -49,9 +50,13 @@ public final class CryptolensBackend implements Backend {
     private final Refusals refusals;
     private final String settingsProblem;
     private final ConcurrentMap<String, Long> ids = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Object> createLocks = new ConcurrentHashMap<>();
+    /*
+     * Locks, not monitors, around the two steps that callers can wait for (building the client, creating a
+     * counter over the network): on JDK 21-23 a virtual thread that waits for a monitor pins its carrier.
+     */
+    private final ConcurrentMap<String, ReentrantLock> createLocks = new ConcurrentHashMap<>();
     private final Set<String> warnedOnce = ConcurrentHashMap.newKeySet();
-    private final Object wireLock = new Object();
+    private final ReentrantLock wireLock = new ReentrantLock();
     private volatile Wire wire;
     private volatile boolean closed;
 
@@ -159,9 +164,12 @@ public final class CryptolensBackend implements Backend {
     public void close() {
         closed = true;
         Wire w;
-        synchronized (wireLock) {
+        wireLock.lock();
+        try {
             w = wire;
             wire = null;
+        } finally {
+            wireLock.unlock();
         }
         if (w != null) {
             w.close();
@@ -274,8 +282,9 @@ public final class CryptolensBackend implements Backend {
 
     /** Creates a usage counter at 0 (refused by the service if one of that name exists) and returns its id. */
     private long create(Wire w, String counter) throws Unusable {
-        Object lock = createLocks.computeIfAbsent(counter, k -> new Object());
-        synchronized (lock) {
+        ReentrantLock lock = createLocks.computeIfAbsent(counter, k -> new ReentrantLock());
+        lock.lock();
+        try {
             Long known = ids.get(counter);
             if (known != null) {
                 return known;
@@ -300,6 +309,8 @@ public final class CryptolensBackend implements Backend {
                     ? Outcome.unavailable(redactor.apply(Endpoint.ADD.name(settings.machineCode() != null)
                             + " created counter '" + counter + "' but the counter could not be found afterwards"))
                     : redacted(refusals.createRefused(counter, reply.message())));
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -311,7 +322,8 @@ public final class CryptolensBackend implements Backend {
         }
         Wire w = wire;
         if (w == null) {
-            synchronized (wireLock) {
+            wireLock.lock();
+            try {
                 if (closed) {
                     throw new Unusable(Outcome.unavailable("the cryptolens backend is closed"));
                 }
@@ -320,6 +332,8 @@ public final class CryptolensBackend implements Backend {
                     w = Wire.open(settings, redactor, tweak);
                     wire = w;
                 }
+            } finally {
+                wireLock.unlock();
             }
         }
         if (closed) {

@@ -7,14 +7,17 @@ import static dev.tollgate.agent.backend.cryptolens.Fixture.ok;
 import static dev.tollgate.agent.backend.cryptolens.Fixture.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.agent.ThreadStates;
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
@@ -358,5 +361,66 @@ class CryptolensCountersTest {
         }
         assertThat(steps).isEqualTo(40);
         assertThat(lists).isBetween(1, 4);
+    }
+
+    @Test
+    void aCallWaitingForTheHttpClientToBeBuiltIsParkedNotBlockedOnAMonitor() throws Exception {
+        f.server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder().body(list(7, "credits", 40)).build();
+            }
+        });
+        CountDownLatch building = new CountDownLatch(1);
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        CryptolensBackend b = f.backend(f.settings().build(), builder -> {
+            building.countDown();
+            awaitQuietly(mayFinish);
+            return builder;
+        });
+
+        assertThat(ThreadStates.waiterWhileHeld(() -> b.read("credits"), building, () -> b.read("credits"), mayFinish))
+                .as("a virtual thread waiting here keeps its carrier free on JDK 21-23").isEqualTo(Thread.State.WAITING);
+        assertThat(b.read("credits")).hasToString("GRANTED value=40");
+    }
+
+    @Test
+    void aCallWaitingWhileAnotherCreatesTheCounterIsParkedNotBlockedOnAMonitor() throws Exception {
+        CountDownLatch creating = new CountDownLatch(1);
+        CountDownLatch mayAnswer = new CountDownLatch(1);
+        f.server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getUrl().encodedPath();
+                String body = ok();
+                if (path.endsWith("ListDataObjectsToKey")) {
+                    body = list();
+                } else if (path.endsWith("AddDataObjectToKey")) {
+                    creating.countDown();
+                    awaitQuietly(mayAnswer);
+                    body = added(9);
+                }
+                return new MockResponse.Builder().body(body).build();
+            }
+        });
+        CryptolensBackend b = f.backend();
+        Runnable add = () -> assertThat(b.add("usage", 1, Backend.NO_CAP).isGranted()).isTrue();
+
+        assertThat(ThreadStates.waiterWhileHeld(add, creating, add, mayAnswer)).isEqualTo(Thread.State.WAITING);
+        long adds = 0;
+        for (int i = 0; i < f.server.getRequestCount(); i++) {
+            if (f.take().getUrl().encodedPath().endsWith("AddDataObjectToKey")) {
+                adds++;
+            }
+        }
+        assertThat(adds).as("the counter is created once").isEqualTo(1);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
