@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 
 /**
@@ -62,6 +63,12 @@ public final class Journal implements Closeable {
     private final FileLock lock;
     private final MappedByteBuffer map;
     private final Slot[] slots = new Slot[SLOTS];
+    /**
+     * Guards {@link #slots} and their owners. A lock rather than this journal's monitor (which state writes
+     * hold): on JDK 21-23 a virtual thread that waits for a monitor pins its carrier, and a thread's first
+     * metered call claims its slot here.
+     */
+    final ReentrantLock slotsLock = new ReentrantLock();
     private final CRC32 crc = new CRC32();
     private final byte[] record = new byte[STATE_SIZE];
     private State state;
@@ -211,7 +218,16 @@ public final class Journal implements Closeable {
      * A slot for the calling thread: a free one, else one whose thread has died, else the shared slot.
      * The caller keeps it for the thread (it is not thread-safe unless it is the shared one).
      */
-    public synchronized Slot claim() {
+    public Slot claim() {
+        slotsLock.lock();
+        try {
+            return claimHoldingTheLock();
+        } finally {
+            slotsLock.unlock();
+        }
+    }
+
+    private Slot claimHoldingTheLock() {
         Thread me = Thread.currentThread();
         for (int i = 1; i < SLOTS; i++) {
             Slot s = slots[i];
@@ -237,9 +253,14 @@ public final class Journal implements Closeable {
     }
 
     /** Gives up a slot (for tests and for threads that know they are done); it keeps its units. */
-    public synchronized void release(Slot s) {
-        if (!s.shared) {
-            s.owner = null;
+    public void release(Slot s) {
+        slotsLock.lock();
+        try {
+            if (!s.shared) {
+                s.owner = null;
+            }
+        } finally {
+            slotsLock.unlock();
         }
     }
 
@@ -247,15 +268,20 @@ public final class Journal implements Closeable {
      * Lets go of the threads of slots whose thread has ended, so that the journal does not keep them alive; a
      * later {@link #claim} reuses those slots as before, with the units they hold.
      */
-    public synchronized void releaseEnded() {
-        for (int i = 1; i < SLOTS; i++) {
-            Slot s = slots[i];
-            if (s != null) {
-                Thread owner = s.owner;
-                if (owner != null && !owner.isAlive()) {
-                    s.owner = null;
+    public void releaseEnded() {
+        slotsLock.lock();
+        try {
+            for (int i = 1; i < SLOTS; i++) {
+                Slot s = slots[i];
+                if (s != null) {
+                    Thread owner = s.owner;
+                    if (owner != null && !owner.isAlive()) {
+                        s.owner = null;
+                    }
                 }
             }
+        } finally {
+            slotsLock.unlock();
         }
     }
 
@@ -380,6 +406,8 @@ public final class Journal implements Closeable {
         private final MappedByteBuffer map;
         private final int offset;
         private final boolean shared;
+        /** Taken by every add to the shared slot; a lock, so that a virtual thread waiting for it keeps its carrier. */
+        final ReentrantLock sharedLock;
         volatile Thread owner;
         private long value;
 
@@ -388,6 +416,7 @@ public final class Journal implements Closeable {
             this.map = journal.map;
             this.offset = SLOTS_AT + index * STRIDE;
             this.shared = shared;
+            this.sharedLock = shared ? new ReentrantLock() : null;
             this.value = journal.map.getLong(offset);
         }
 
@@ -405,9 +434,12 @@ public final class Journal implements Closeable {
 
         private void addSlowly(long units) {
             if (shared) {
-                synchronized (this) {
+                sharedLock.lock();
+                try {
                     value += units;
                     journal.map.putLong(offset, value);
+                } finally {
+                    sharedLock.unlock();
                 }
             } else {
                 value += units;

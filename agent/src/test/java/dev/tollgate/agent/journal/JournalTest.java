@@ -10,10 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.tollgate.agent.ThreadStates;
 
 class JournalTest {
 
@@ -192,6 +197,46 @@ class JournalTest {
             b.put(0, (byte) (b.get(0) ^ 0x10));
             b.rewind();
             c.write(b, at);
+        }
+    }
+
+    @Test
+    void aThreadClaimingItsSlotWhileAnotherDoesIsParkedNotBlockedOnAMonitor() throws Exception {
+        try (Journal j = Journal.create(dir, "export", true)) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Runnable holder = () -> holdWhile(j.slotsLock, holding, release);
+
+            assertThat(ThreadStates.waiterWhileHeld(holder, holding, j::claim, release)).isEqualTo(Thread.State.WAITING);
+        }
+    }
+
+    @Test
+    void anAddToTheSharedSlotThatWaitsForAnotherIsParkedNotBlockedOnAMonitor() throws Exception {
+        try (Journal j = Journal.create(dir, "export", true)) {
+            for (int i = 1; i < Journal.SLOTS; i++) {
+                j.claim(); // all owned by this (live) thread
+            }
+            Journal.Slot shared = j.claim();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Runnable holder = () -> holdWhile(shared.sharedLock, holding, release);
+
+            assertThat(ThreadStates.waiterWhileHeld(holder, holding, () -> shared.add(3), release))
+                    .isEqualTo(Thread.State.WAITING);
+            assertThat(j.used()).isEqualTo(3);
+        }
+    }
+
+    private static void holdWhile(Lock lock, CountDownLatch holding, CountDownLatch release) {
+        lock.lock();
+        try {
+            holding.countDown();
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 }
