@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 
 /**
  * How a thread waits for another: for tests that a step callers may wait for is guarded by a
@@ -51,5 +52,20 @@ public final class ThreadStates {
             state = t.getState();
         }
         return state;
+    }
+
+    /** A holder for {@link #waiterWhileHeld}: takes {@code lock}, says so ({@code holding}), keeps it until {@code release}. */
+    public static Runnable holding(Lock lock, CountDownLatch holding, CountDownLatch release) {
+        return () -> {
+            lock.lock();
+            try {
+                holding.countDown();
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        };
     }
 }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 
 /**
@@ -17,7 +18,7 @@ import java.util.zip.CRC32;
  * holds the previous state. A record is {@code magic | seq | value | kind | count | grants | crc32}, where a
  * grant is {@code journal id | reserved | confirmed}. Every step takes an exclusive lock on the file (released
  * by the OS if the process dies), reads the records, and writes the next one before answering: a step that
- * returned is in the file, and kill -9 can lose only steps that had not returned. Within one JVM a monitor
+ * returned is in the file, and kill -9 can lose only steps that had not returned. Within one JVM a lock
  * serialises threads, since file locks are per process.
  *
  * <p>Because the value and the grants are one record, taking a block of credits for a journal, confirming
@@ -116,6 +117,12 @@ final class CounterFile implements AutoCloseable {
     private final ByteBuffer record = ByteBuffer.allocate(REGION);
     private final CRC32 crc = new CRC32();
     private boolean force;
+    /**
+     * One step at a time in this JVM (the file lock keeps other JVMs out, and refuses a second holder in the same
+     * one). A lock rather than a monitor: on JDK 21-23 a virtual thread waiting for a monitor pins its carrier,
+     * and strict calls on a busy counter wait here in turn.
+     */
+    final ReentrantLock stepLock = new ReentrantLock();
 
     /**
      * Opens (creating when absent) the counter at {@code path}.
@@ -135,22 +142,37 @@ final class CounterFile implements AutoCloseable {
     }
 
     /** Subtracts {@code units} unless the value, less the credits granted to journals, would fall below {@code floor}. */
-    synchronized Step take(long units, long floor) throws IOException {
-        return move(Kind.CREDITS, units, false, floor, Long.MAX_VALUE);
+    Step take(long units, long floor) throws IOException {
+        stepLock.lock();
+        try {
+            return move(Kind.CREDITS, units, false, floor, Long.MAX_VALUE);
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     /** Adds {@code units} unless the value, plus the room granted to journals, would rise above {@code cap}. */
-    synchronized Step add(long units, long cap) throws IOException {
-        return move(Kind.USAGE, units, true, Long.MIN_VALUE, cap);
+    Step add(long units, long cap) throws IOException {
+        stepLock.lock();
+        try {
+            return move(Kind.USAGE, units, true, Long.MIN_VALUE, cap);
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     /**
      * Gives back a charge of {@code units} that this counter took: credits come back (no cap), usage goes
      * down (never below 0). For refunds of calls that threw.
      */
-    synchronized Step giveBack(long units, Kind kind) throws IOException {
-        return kind == Kind.CREDITS ? move(kind, units, true, Long.MIN_VALUE, Long.MAX_VALUE)
-                : move(kind, units, false, 0, Long.MAX_VALUE);
+    Step giveBack(long units, Kind kind) throws IOException {
+        stepLock.lock();
+        try {
+            return kind == Kind.CREDITS ? move(kind, units, true, Long.MIN_VALUE, Long.MAX_VALUE)
+                    : move(kind, units, false, 0, Long.MAX_VALUE);
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     /**
@@ -180,7 +202,8 @@ final class CounterFile implements AutoCloseable {
      *
      * @return applied with the units reserved; or refused with the units that were free
      */
-    synchronized Step reserve(Kind kind, long journal, long want, long least, long bound) throws IOException {
+    Step reserve(Kind kind, long journal, long want, long least, long bound) throws IOException {
+        stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
             long free = kind == Kind.CREDITS ? c.value - c.held() - bound : sub(bound, c.value) - c.held();
@@ -195,6 +218,8 @@ final class CounterFile implements AutoCloseable {
             Grant g = at < 0 ? new Grant(journal, 0, 0) : c.grants[at];
             write(c.seq + 1, c.value, kind, c.with(new Grant(journal, g.reserved + granted, g.confirmed), at), c.legacy);
             return new Step(true, granted);
+        } finally {
+            stepLock.unlock();
         }
     }
 
@@ -202,12 +227,15 @@ final class CounterFile implements AutoCloseable {
      * Adds a grant of nothing for {@code journal} unless it has one: for usage with no cap, which is recorded
      * before it is ever reserved, so that a grant that is gone always means "settled".
      */
-    synchronized void open(Kind kind, long journal) throws IOException {
+    void open(Kind kind, long journal) throws IOException {
+        stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
             if (c.find(journal) < 0) {
                 write(c.seq + 1, c.value, kind, c.with(new Grant(journal, 0, 0), -1), c.legacy);
             }
+        } finally {
+            stepLock.unlock();
         }
     }
 
@@ -219,7 +247,8 @@ final class CounterFile implements AutoCloseable {
      * @return applied with the value after it; refused (nothing written) when the journal has no grant, which
      *     means it was settled before
      */
-    synchronized Step confirm(Kind kind, long journal, long used, boolean settle) throws IOException {
+    Step confirm(Kind kind, long journal, long used, boolean settle) throws IOException {
+        stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
             int at = c.find(journal);
@@ -232,6 +261,8 @@ final class CounterFile implements AutoCloseable {
             Grant[] grants = settle ? c.without(at) : c.with(new Grant(journal, Math.max(g.reserved, used), used), at);
             write(c.seq + 1, next, kind, grants, c.legacy);
             return new Step(true, next);
+        } finally {
+            stepLock.unlock();
         }
     }
 
@@ -241,16 +272,22 @@ final class CounterFile implements AutoCloseable {
     }
 
     /** The grants recorded now. */
-    synchronized Grant[] grants() throws IOException {
+    Grant[] grants() throws IOException {
+        stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             return current(null).grants.clone();
+        } finally {
+            stepLock.unlock();
         }
     }
 
     /** The current value, of a counter of either kind. */
-    synchronized long read() throws IOException {
+    long read() throws IOException {
+        stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             return current(null).value;
+        } finally {
+            stepLock.unlock();
         }
     }
 
@@ -260,8 +297,13 @@ final class CounterFile implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        channel.close();
+    public void close() throws IOException {
+        stepLock.lock();
+        try {
+            channel.close();
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     private static long plus(long a, long b) {

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.log.Log;
 
@@ -17,12 +20,58 @@ abstract class JournaledAccount implements Account {
     /** Credits: the floor; usage: the cap, or {@link Backend#NO_CAP}. */
     final long bound;
     volatile Journal journal;
+    /**
+     * Held by {@link #commit}, {@link #close} and {@link #balance}, and by whatever else a subclass must keep
+     * apart from them: a commit moves the counter and then the journal's confirmed mark, and a balance read
+     * between the two would count that use twice. A lock rather than a monitor: on JDK 21-23 a virtual thread
+     * that waits for a monitor, or does I/O holding one, pins its carrier.
+     */
+    final ReentrantLock lock = new ReentrantLock();
 
     JournaledAccount(String counter, boolean credits, long bound) {
         this.counter = counter;
         this.credits = credits;
         this.bound = bound;
     }
+
+    @Override
+    public final Outcome commit() {
+        lock.lock();
+        try {
+            return commitLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public final void close() {
+        lock.lock();
+        try {
+            closeLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public final OptionalLong balance() {
+        lock.lock();
+        try {
+            return balanceLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #commit}, with {@link #lock} held. */
+    abstract Outcome commitLocked();
+
+    /** {@link #close}, with {@link #lock} held. */
+    abstract void closeLocked();
+
+    /** {@link #balance}, with {@link #lock} held. */
+    abstract OptionalLong balanceLocked();
 
     @Override
     public final Journal journal() {

@@ -72,13 +72,8 @@ final class LocalAccount extends JournaledAccount {
         grants.force(counter);
     }
 
-    /*
-     * commit, close and balance hold this account's lock: a commit moves the counter and then the journal's
-     * confirmed mark, and a balance read between the two would count that use twice.
-     */
-
     @Override
-    public synchronized Outcome commit() {
+    Outcome commitLocked() {
         Journal j = journal;
         long used = j.used();
         Outcome o = grants.confirm(counter, credits, j.id(), used, false);
@@ -89,7 +84,7 @@ final class LocalAccount extends JournaledAccount {
     }
 
     @Override
-    public synchronized void close() {
+    void closeLocked() {
         Journal j = journal;
         if (j == null) {
             return;
@@ -117,7 +112,7 @@ final class LocalAccount extends JournaledAccount {
      * that ended; other live processes' use shows once they confirm it (every {@code flushEvery}).
      */
     @Override
-    public synchronized OptionalLong balance() {
+    OptionalLong balanceLocked() {
         settleEnded(grants.journalDir(), journal);
         Outcome o = backend.read(counter);
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Outcome;
@@ -43,15 +42,10 @@ final class RemoteAccount extends JournaledAccount {
      * by a read-back that no lease of this process waited for (in {@link #commit}, or at the first refill after an
      * ended process's journal was adopted with the lease pending). The next {@link #refill} hands them out before it
      * leases more; without it they would wait for the next run while calls were denied for want of credits.
-     * Guarded by {@link #lock}.
+     * Guarded by {@link #lock}, which {@link #open} and {@link #refill} hold too: every step goes to the backend.
      */
     private long unclaimed;
-    /**
-     * Held by every step (open, refill, commit, close, balance): they go to the backend, often over the network.
-     * A lock rather than a monitor, so that on JDK 21-23 a virtual thread waiting for it or holding it through
-     * a request does not pin its carrier.
-     */
-    private final ReentrantLock lock = new ReentrantLock();
+
 
     RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
         super(feature.counter(), credits, bound);
@@ -299,16 +293,7 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public Outcome commit() {
-        lock.lock();
-        try {
-            return commitLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Outcome commitLocked() {
+    Outcome commitLocked() {
         Outcome resolved = resolvePending();
         if (resolved != null) {
             return resolved;
@@ -350,16 +335,7 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            closeLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void closeLocked() {
+    void closeLocked() {
         Journal j = journal;
         if (j == null) {
             return;
@@ -431,16 +407,7 @@ final class RemoteAccount extends JournaledAccount {
     }
 
     @Override
-    public OptionalLong balance() {
-        lock.lock();
-        try {
-            return balanceLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private OptionalLong balanceLocked() {
+    OptionalLong balanceLocked() {
         // Under the lock, as refill and commit: never between a backend step and the journal's record of it.
         Outcome o = backend.read(counter);
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {

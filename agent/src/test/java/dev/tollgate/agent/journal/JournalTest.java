@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Lock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,7 +203,7 @@ class JournalTest {
         try (Journal j = Journal.create(dir, "export", true)) {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Runnable holder = () -> holdWhile(j.slotsLock, holding, release);
+            Runnable holder = ThreadStates.holding(j.slotsLock, holding, release);
 
             assertThat(ThreadStates.waiterWhileHeld(holder, holding, j::claim, release)).isEqualTo(Thread.State.WAITING);
         }
@@ -220,23 +218,11 @@ class JournalTest {
             Journal.Slot shared = j.claim();
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Runnable holder = () -> holdWhile(shared.sharedLock, holding, release);
+            Runnable holder = ThreadStates.holding(shared.sharedLock, holding, release);
 
             assertThat(ThreadStates.waiterWhileHeld(holder, holding, () -> shared.add(3), release))
                     .isEqualTo(Thread.State.WAITING);
             assertThat(j.used()).isEqualTo(3);
-        }
-    }
-
-    private static void holdWhile(Lock lock, CountDownLatch holding, CountDownLatch release) {
-        lock.lock();
-        try {
-            holding.countDown();
-            release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
         }
     }
 }

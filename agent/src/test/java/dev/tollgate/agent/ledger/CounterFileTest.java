@@ -11,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.tollgate.agent.ThreadStates;
 
 class CounterFileTest {
 
@@ -324,6 +327,25 @@ class CounterFileTest {
     static void truncate(Path file, long size) throws IOException {
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
             c.truncate(size);
+        }
+    }
+
+    @Test
+    void aStepThatWaitsForAnotherStepOfThisJvmIsParkedNotBlockedOnAMonitor() throws Exception {
+        try (CounterFile f = new CounterFile(file(), 7)) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Runnable take = () -> {
+                try {
+                    f.take(1, 0);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+
+            assertThat(ThreadStates.waiterWhileHeld(ThreadStates.holding(f.stepLock, holding, release), holding, take,
+                    release)).isEqualTo(Thread.State.WAITING);
+            assertThat(f.read()).as("the step went through once let in").isEqualTo(6);
         }
     }
 }

@@ -704,6 +704,24 @@ class AllowanceTest {
         assertThat(r.metering.balance("export")).as("the call was charged once").hasValue(999);
     }
 
+    @Test
+    void aBalanceReadWhileTheLedgerConfirmsIsParkedNotBlockedOnAMonitor() throws Exception {
+        LocalLedger ledger = ledger(1000);
+        LocalAccount account = new LocalAccount(ledger, ledger, "export", true, 0);
+        Allowance a = allowance("features:\n  export: { mode: credits }\n", account);
+        try {
+            assertThat(a.charge(a.calls.get(Thread.currentThread()), 1)).isNull();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+
+            assertThat(ThreadStates.waiterWhileHeld(ThreadStates.holding(account.lock, holding, release), holding,
+                    account::balance, release)).isEqualTo(Thread.State.WAITING);
+            assertThat(account.balance()).hasValue(999);
+        } finally {
+            a.close();
+        }
+    }
+
     /**
      * The allowance of feature {@code export} as {@code yaml} configures it, on {@code account}, with no sync
      * thread: the test calls {@link Allowance#sync} itself, at times it chooses, and a call that runs out of
