@@ -221,13 +221,13 @@ public final class Journal implements Closeable {
     public Slot claim() {
         slotsLock.lock();
         try {
-            return claimHoldingTheLock();
+            return claimLocked();
         } finally {
             slotsLock.unlock();
         }
     }
 
-    private Slot claimHoldingTheLock() {
+    private Slot claimLocked() {
         Thread me = Thread.currentThread();
         for (int i = 1; i < SLOTS; i++) {
             Slot s = slots[i];

@@ -152,13 +152,13 @@ final class Allowance implements Syncer.Task {
     private FeatureMeter.Denial chargeSlowly(Journal.Slot slot, int units) {
         lock.lock();
         try {
-            return chargeHoldingTheLock(slot, units);
+            return chargeLocked(slot, units);
         } finally {
             lock.unlock();
         }
     }
 
-    private FeatureMeter.Denial chargeHoldingTheLock(Journal.Slot slot, int units) {
+    private FeatureMeter.Denial chargeLocked(Journal.Slot slot, int units) {
         for (;;) {
             long left = available.get();
             if (left >= units) {

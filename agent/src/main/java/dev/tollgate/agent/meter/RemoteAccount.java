@@ -46,7 +46,6 @@ final class RemoteAccount extends JournaledAccount {
      */
     private long unclaimed;
 
-
     RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
         super(feature.counter(), credits, bound);
         this.backend = backend;
