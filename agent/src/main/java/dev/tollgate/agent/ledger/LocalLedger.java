@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Grants;
@@ -34,6 +35,12 @@ public final class LocalLedger implements Backend, Grants {
     private final Path dir;
     private final Map<String, Long> openingCredits;
     private final Map<String, CounterFile> open = new ConcurrentHashMap<>();
+    /**
+     * Held while a counter's file is opened the first time, so that it is opened once. A lock rather than a
+     * monitor: the first calls of a feature on several virtual threads wait here while the file is read, and on
+     * JDK 21-23 waiting for a monitor pins the carrier.
+     */
+    final ReentrantLock opening = new ReentrantLock();
     private final Path journalDir;
     private volatile boolean forceWrites;
 
@@ -236,16 +243,19 @@ public final class LocalLedger implements Backend, Grants {
         if (f != null) {
             return f;
         }
-        synchronized (open) {
+        opening.lock();
+        try {
             f = open.get(counter);
             if (f == null) {
                 Files.createDirectories(dir);
-                Long opening = openingCredits.get(counter);
-                f = new CounterFile(pathOf(counter), opening == null ? 0 : opening);
+                Long credits = openingCredits.get(counter);
+                f = new CounterFile(pathOf(counter), credits == null ? 0 : credits);
                 f.forceWrites(forceWrites);
                 open.put(counter, f);
             }
             return f;
+        } finally {
+            opening.unlock();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tollgate.agent.meter;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tollgate.agent.backend.Backend;
@@ -23,7 +24,8 @@ final class Refunds implements Syncer.Task {
     private final boolean credits;
     private final Syncer syncer;
     private final AtomicLong owed = new AtomicLong();
-    private volatile boolean watched;
+    /** Set by the first refund kept, which hands this to the syncer; a flag rather than a monitor, as calls set it. */
+    private final AtomicBoolean watched = new AtomicBoolean();
     private long retryAt;
     private int failures;
 
@@ -38,13 +40,8 @@ final class Refunds implements Syncer.Task {
     /** Keeps {@code units} to give back later. */
     void owe(long units) {
         owed.addAndGet(units);
-        if (!watched) {
-            synchronized (this) {
-                if (!watched) {
-                    watched = true;
-                    syncer.watch(this);
-                }
-            }
+        if (!watched.get() && watched.compareAndSet(false, true)) {
+            syncer.watch(this);
         }
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.tollgate.agent.ThreadStates;
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.backend.Outcome.Status;
@@ -473,6 +474,20 @@ class LocalLedgerTest {
             for (String c : opening.keySet()) {
                 assertOutcome(ledger.read(c), Status.GRANTED, 0);
             }
+        }
+    }
+
+    @Test
+    void aFirstStepWaitingForTheCounterFileToOpenParksRatherThanBlocks() throws Exception {
+        try (LocalLedger ledger = ledger(10)) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Outcome> taken = new AtomicReference<>();
+            Runnable firstTake = () -> taken.set(ledger.take("export", 1, 0));
+
+            assertThat(ThreadStates.waiterWhileHeld(ThreadStates.holding(ledger.opening, holding, release), holding,
+                    firstTake, release)).isEqualTo(Thread.State.WAITING);
+            assertOutcome(taken.get(), Status.GRANTED, 9);
         }
     }
 
