@@ -19,13 +19,13 @@ import dev.tollgate.agent.log.Log;
  * start's config, and swapping them under running calls would charge some calls twice or not at all.
  * Restarting the JVM is the way to change the config.
  */
-final class Running {
+public final class Running {
 
     /** The system property that holds the last start attempt's outcome. */
-    static final String STATUS = "tollgate.agent.status";
-    static final String STARTED = "started: ";
-    static final String REFUSED = "refused: ";
-    static final String FAILED = "failed: ";
+    public static final String STATUS = "tollgate.agent.status";
+    public static final String STARTED = "started: ";
+    public static final String REFUSED = "refused: ";
+    public static final String FAILED = "failed: ";
 
     private static volatile String how;
     private static volatile String config;

@@ -3,6 +3,7 @@ package dev.tollgate.agent;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.tollgate.agent.cli.Cli;
 import dev.tollgate.agent.instrument.BootstrapJar;
 import dev.tollgate.agent.instrument.Warmup;
 

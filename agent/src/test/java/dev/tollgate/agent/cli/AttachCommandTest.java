@@ -1,4 +1,4 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
+
+import dev.tollgate.agent.Running;
 
 /**
  * The attach command's arguments, checks and messages, with the attach API and the operating system

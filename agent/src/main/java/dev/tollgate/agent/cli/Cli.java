@@ -1,4 +1,4 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -6,12 +6,12 @@ import java.util.Arrays;
 /**
  * {@code java -jar tollgate-agent.jar <command>}: the agent's command line.
  */
-final class Cli {
+public final class Cli {
 
     private Cli() {
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(out);
             return 0;

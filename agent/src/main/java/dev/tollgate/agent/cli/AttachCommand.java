@@ -1,4 +1,4 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.cli;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Properties;
+
+import dev.tollgate.agent.Running;
+import dev.tollgate.agent.TollgateAgent;
 
 /**
  * {@code java -jar tollgate-agent.jar attach <pid> <config>}: loads this jar into a running JVM with the

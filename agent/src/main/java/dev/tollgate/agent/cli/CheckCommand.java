@@ -1,4 +1,4 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.cli;
 
 import java.io.File;
 import java.io.IOException;
