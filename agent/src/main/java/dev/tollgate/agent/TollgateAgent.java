@@ -3,9 +3,11 @@ package dev.tollgate.agent;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.tollgate.agent.boot.BootstrapJar;
+import dev.tollgate.agent.boot.Running;
+import dev.tollgate.agent.boot.Startup;
+import dev.tollgate.agent.boot.Warmup;
 import dev.tollgate.agent.cli.Cli;
-import dev.tollgate.agent.instrument.BootstrapJar;
-import dev.tollgate.agent.instrument.Warmup;
 
 /**
  * The agent's entry points: {@code -javaagent:tollgate-agent.jar[=config.yml]} ({@link #premain}),

@@ -15,8 +15,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Properties;
 
-import dev.tollgate.agent.Running;
-import dev.tollgate.agent.TollgateAgent;
+import dev.tollgate.agent.boot.Running;
 
 /**
  * {@code java -jar tollgate-agent.jar attach <pid> <config>}: loads this jar into a running JVM with the
@@ -284,10 +283,10 @@ final class AttachCommand {
         return FAILED;
     }
 
-    /** The jar {@link TollgateAgent} was loaded from, or {@code null} (run from a folder of classes). */
+    /** The agent jar this command was loaded from, or {@code null} (run from a folder of classes). */
     static Path ownJar() {
         try {
-            URL location = TollgateAgent.class.getProtectionDomain().getCodeSource().getLocation();
+            URL location = AttachCommand.class.getProtectionDomain().getCodeSource().getLocation();
             Path path = Paths.get(location.toURI());
             return Files.isRegularFile(path) ? path.toAbsolutePath() : null;
         } catch (Exception | Error e) {

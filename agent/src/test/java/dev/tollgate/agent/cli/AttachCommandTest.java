@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 
-import dev.tollgate.agent.Running;
+import dev.tollgate.agent.boot.Running;
 
 /**
  * The attach command's arguments, checks and messages, with the attach API and the operating system

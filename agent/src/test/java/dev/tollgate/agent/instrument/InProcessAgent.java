@@ -12,19 +12,19 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.tollgate.agent.boot.Wiring;
 import dev.tollgate.agent.bridge.Bridge;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
-import dev.tollgate.agent.meter.Metering;
 import dev.tollgate.agent.site.Sites;
 import fixtures.PluginLoader;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
- * The agent wired in this JVM for one test, as {@code Startup} wires it, on a local ledger; taken down
- * after the test. Fixture classes are then loaded afresh by {@link #fixtures()}.
+ * The agent wired in this JVM for one test by the agent's own {@link Wiring}, on a local ledger; taken
+ * down after the test. Fixture classes are then loaded afresh by {@link #fixtures()}.
  *
  * <pre>{@code
  * @RegisterExtension final InProcessAgent agent = new InProcessAgent();
@@ -40,9 +40,7 @@ final class InProcessAgent implements AfterEachCallback {
     private final Consumer<String> listener = logged::add;
     private boolean transformErrorsAllowed;
     private Installer.Installation installation;
-    private LocalLedger ledger;
-    private Sites sites;
-    private RetrofitRules rules;
+    private Wiring wiring;
 
     static synchronized Instrumentation instrumentation() {
         if (instrumentation == null) {
@@ -64,14 +62,10 @@ final class InProcessAgent implements AfterEachCallback {
     ClassLoader meter(String yaml, Path dir) {
         Config config = new ConfigLoader(Map.of(), dir.toString()).parse(yaml, "tollgate.yml", dir);
         assertThat(config.problems()).isEmpty();
-        ledger = new LocalLedger(config.ledgerDir(), config.openingCredits());
-        Metering metering = new Metering(config, ledger);
-        sites = new Sites();
-        sites.listen(metering);
-        Bridge.install(metering);
+        wiring = Wiring.of(config);
+        assertThat(wiring.backend()).as("the local ledger").isInstanceOf(LocalLedger.class);
         Log.listen(listener);
-        rules = new RetrofitRules(config.rules());
-        installation = Installer.install(instrumentation(), sites, rules);
+        installation = wiring.install(instrumentation());
         return fixtures();
     }
 
@@ -85,15 +79,15 @@ final class InProcessAgent implements AfterEachCallback {
     }
 
     LocalLedger ledger() {
-        return ledger;
+        return (LocalLedger) wiring.backend();
     }
 
     Sites sites() {
-        return sites;
+        return wiring.sites();
     }
 
     RetrofitRules rules() {
-        return rules;
+        return wiring.rules();
     }
 
     @Override
@@ -103,8 +97,8 @@ final class InProcessAgent implements AfterEachCallback {
         if (installation != null) {
             installation.remove();
         }
-        if (ledger != null) {
-            ledger.close();
+        if (wiring != null) {
+            wiring.backend().close(); // the ledger only, as before: the tests never settle journals at the end
         }
         if (installation != null && !transformErrorsAllowed) {
             assertThat(installation.errors()).as("classes that failed to transform").isZero();

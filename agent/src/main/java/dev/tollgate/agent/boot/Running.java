@@ -1,4 +1,4 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.boot;
 
 import java.util.List;
 
@@ -56,13 +56,13 @@ public final class Running {
     }
 
     /** The first start threw; the agent meters nothing in this JVM. */
-    static void failed(Throwable t) {
+    public static void failed(Throwable t) {
         failed = true;
         publish(FAILED + "the agent failed to start and meters nothing: " + t);
     }
 
     /** A start while the agent already runs (or is starting): prints one line and changes nothing. */
-    static void alreadyRunning(String args, boolean attached) {
+    public static void alreadyRunning(String args, boolean attached) {
         String running;
         if (how != null) {
             running = "the agent already runs in this JVM (started by " + how + " with config " + config + ")";

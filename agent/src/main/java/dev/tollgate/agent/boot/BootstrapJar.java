@@ -1,4 +1,4 @@
-package dev.tollgate.agent.instrument;
+package dev.tollgate.agent.boot;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;

@@ -13,18 +13,18 @@ import net.bytebuddy.jar.asm.Opcodes;
  * The warm-up must go down the same path as a real metered class, or it warms nothing: its sample is a
  * class {@link DirectWeaver} takes, finds one metered method in, and weaves the bridge calls into.
  */
-class WarmupTest {
+class WeavingWarmupTest {
 
     @Test
     void theSampleIsWovenOnTheDirectPath() {
-        byte[] sample = Warmup.sample();
+        byte[] sample = WeavingWarmup.sample();
         assertThat(ClassPeek.look(sample).mentions).isTrue();
         DirectWeaver.Choice choice = DirectWeaver.choose(sample);
         assertThat(choice).isNotNull();
         assertThat(choice.metered).hasSize(1);
         assertThat(choice.metered.get(0).feature).isEqualTo("warmup");
 
-        byte[] woven = Warmup.weave(sample);
+        byte[] woven = WeavingWarmup.weave(sample);
         assertThat(woven).isNotNull();
         StringBuilder calls = new StringBuilder();
         new ClassReader(woven).accept(new ClassVisitor(Opcodes.ASM9) {
@@ -41,20 +41,5 @@ class WarmupTest {
         }, 0);
         assertThat(calls.toString()).contains("dev/tollgate/agent/bridge/Bridge.enter")
                 .contains("dev/tollgate/agent/bridge/Bridge.exit");
-    }
-
-    @Test
-    void everyClassItLoadsAheadOfTheFirstCallExists() throws ClassNotFoundException {
-        for (String name : Warmup.FIRST_CALL) {
-            // Warmup ignores a missing class, so a renamed one would silently stop being warmed.
-            assertThat(Class.forName(name, false, Warmup.class.getClassLoader())).as(name).isNotNull();
-        }
-    }
-
-    @Test
-    void startingTwiceIsHarmless() {
-        Warmup.start();
-        Warmup.start();
-        new Warmup().run();
     }
 }

@@ -1,18 +1,12 @@
-package dev.tollgate.agent.instrument;
+package dev.tollgate.agent.boot;
 
-import java.util.HashMap;
-import java.util.Map;
-
-import net.bytebuddy.jar.asm.AnnotationVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import dev.tollgate.agent.instrument.WeavingWarmup;
 
 /**
- * Runs the direct weaving path ({@link ClassPeek}, {@link DirectWeaver}) once, on a class of its own, in a
- * background thread started with the agent. The first metered class of a product otherwise pays, on the
- * thread that loads it, for loading, verifying and initialising some forty ASM and weaver classes from the
- * agent jar (about 13 ms of the sample app's startup); here that happens while premain reads the config
+ * Runs the direct weaving path once ({@link WeavingWarmup}), and loads the classes of the first metered
+ * call, in a background thread started with the agent. The first metered class of a product otherwise
+ * pays, on the thread that loads it, for loading, verifying and initialising some forty ASM and weaver
+ * classes from the agent jar (about 13 ms of the sample app's startup); here that happens while premain reads the config
  * and the JVM starts the application, on another core when there is one.
  *
  * <p>It only warms: no site is registered, nothing is logged, nothing is kept, and any failure is ignored
@@ -22,7 +16,6 @@ import net.bytebuddy.jar.asm.Opcodes;
 public final class Warmup implements Runnable {
 
     static final String THREAD_NAME = "tollgate-warmup";
-    private static final String SAMPLE = "dev/tollgate/agent/instrument/Warmup$Sample";
 
     Warmup() {
     }
@@ -41,6 +34,8 @@ public final class Warmup implements Runnable {
     /**
      * Classes the first metered call needs on the local ledger with a journal: loaded (not initialised) here
      * so that the call does not read them from the agent jar and the runtime image on the product's thread.
+     * Names, as most of them are package-private or nested; {@code WarmupTest} loads every one, so that a
+     * renamed class fails the build instead of silently no longer being warmed.
      */
     static final String[] FIRST_CALL = {
         "dev.tollgate.agent.meter.Allowance", "dev.tollgate.agent.meter.LocalAccount",
@@ -57,11 +52,7 @@ public final class Warmup implements Runnable {
 
     @Override
     public void run() {
-        try {
-            weave(sample());
-        } catch (Throwable ignored) {
-            // Only a warm-up.
-        }
+        WeavingWarmup.run();
         ClassLoader loader = Warmup.class.getClassLoader();
         for (String name : FIRST_CALL) {
             try {
@@ -70,36 +61,5 @@ public final class Warmup implements Runnable {
                 // Only a warm-up.
             }
         }
-    }
-
-    /** What the transformer does to a metered class, minus registering sites. */
-    static byte[] weave(byte[] bytes) {
-        ClassPeek.look(bytes);
-        DirectWeaver.Choice choice = DirectWeaver.choose(bytes);
-        if (choice == null || choice.metered.isEmpty()) {
-            return null;
-        }
-        Map<String, Integer> siteIds = new HashMap<String, Integer>();
-        for (DirectWeaver.Found f : choice.metered) {
-            siteIds.put(f.method.name + f.method.descriptor, Integer.valueOf(0));
-        }
-        return DirectWeaver.write(choice, siteIds);
-    }
-
-    /** {@code class Sample { @Metered("warmup") static int run(int x) { return x; } }}, as Java 8 bytecode. */
-    static byte[] sample() {
-        ClassWriter w = new ClassWriter(0);
-        w.visit(Opcodes.V1_8, Opcodes.ACC_SUPER | Opcodes.ACC_FINAL, SAMPLE, null, "java/lang/Object", null);
-        MethodVisitor m = w.visitMethod(Opcodes.ACC_STATIC, "run", "(I)I", null, null);
-        AnnotationVisitor a = m.visitAnnotation("Ldev/tollgate/Metered;", true);
-        a.visit("value", "warmup");
-        a.visitEnd();
-        m.visitCode();
-        m.visitVarInsn(Opcodes.ILOAD, 0);
-        m.visitInsn(Opcodes.IRETURN);
-        m.visitMaxs(1, 1);
-        m.visitEnd();
-        w.visitEnd();
-        return w.toByteArray();
     }
 }

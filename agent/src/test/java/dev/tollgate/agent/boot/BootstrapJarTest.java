@@ -1,4 +1,4 @@
-package dev.tollgate.agent.instrument;
+package dev.tollgate.agent.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

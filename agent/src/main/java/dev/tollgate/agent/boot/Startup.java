@@ -1,37 +1,35 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.boot;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
-import dev.tollgate.agent.backend.Backend;
-import dev.tollgate.agent.bridge.Bridge;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
-import dev.tollgate.agent.config.JournalSettings;
 import dev.tollgate.agent.config.Problem;
 import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.instrument.ExceptionTypes;
 import dev.tollgate.agent.instrument.Installer;
 import dev.tollgate.agent.instrument.LoadedClasses;
 import dev.tollgate.agent.instrument.RetrofitRules;
-import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.meter.Metering;
-import dev.tollgate.agent.site.Sites;
 
 /**
- * Wires the agent once: config, backend, metering runtime, bridge, transformer. Every problem is
- * printed as one line; a config with problems still starts the agent, which then denies every
- * metered call as misconfigured (never free usage, never a crashed host).
+ * Starts the agent once: reads the config, reports its problems, builds the {@link Wiring} and installs it.
+ * Every problem is printed as one line; a config with problems still starts the agent, which then denies
+ * every metered call as misconfigured (never free usage, never a crashed host).
+ *
+ * <pre>{@code
+ * Startup.start(agentArgs, instrumentation, false);   // from premain; true from agentmain
+ * }</pre>
  */
-final class Startup {
+public final class Startup {
 
     private Startup() {
     }
@@ -40,7 +38,7 @@ final class Startup {
      * @return whether the agent now runs; {@code false} only for an attach whose config has problems, which
      *     changes nothing in the running JVM (it was running unmetered, and denying every call would break it)
      */
-    static boolean start(String args, Instrumentation instrumentation, boolean attached) {
+    public static boolean start(String args, Instrumentation instrumentation, boolean attached) {
         Config config = check(new ConfigLoader().load(args, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
                 Paths.get("").toAbsolutePath()));
         if (config.logLevel() != null) {
@@ -58,19 +56,15 @@ final class Startup {
             Running.refusedConfig(config.source(), config.problems());
             return false;
         }
-        Backend backend = config.isValid() ? backend(config) : null;
-        Metering metering = new Metering(config, backend);
-        Sites sites = new Sites();
-        sites.listen(metering);
-        Bridge.install(metering);
-        publishBalances(metering);
-        RetrofitRules rules = new RetrofitRules(config.rules());
-        Installer.Installation installation = Installer.install(instrumentation, sites, rules);
+        Wiring wiring = Wiring.of(config);
+        publishBalances(wiring.metering());
+        Installer.Installation installation = wiring.install(instrumentation);
+        RetrofitRules rules = wiring.rules();
         if (!rules.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> reportUnmatched(rules), "tollgate-unmatched-rules"));
         }
-        if (backend != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Closer(metering, backend), "tollgate-shutdown"));
+        if (wiring.backend() != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Closer(wiring), "tollgate-shutdown"));
         }
         String summary;
         if (!config.isValid()) {
@@ -82,12 +76,12 @@ final class Startup {
                     + "until the config names its feature under features:";
             Log.warn(summary);
         } else {
-            summary = "metering " + config.features().size() + " feature(s) on the " + backend.describe()
+            summary = "metering " + config.features().size() + " feature(s) on the " + wiring.backend().describe()
                     + " (config: " + config.source() + ")" + (attached ? "; attached to a running JVM" : "");
             Log.info(summary);
         }
         if (attached) {
-            LoadedClasses.Report loaded = LoadedClasses.retransform(instrumentation, installation, sites);
+            LoadedClasses.Report loaded = LoadedClasses.retransform(instrumentation, installation, wiring.sites());
             if (loaded.failed() > 0) {
                 Log.warn(loaded.toString());
             } else {
@@ -137,21 +131,6 @@ final class Startup {
         }
     }
 
-    private static Backend backend(Config config) {
-        switch (config.backend()) {
-            case CRYPTOLENS:
-                return Backends.cryptolens(config.cryptolens());
-            case LOCAL:
-            default:
-                Path journals = config.journal().dir();
-                LocalLedger ledger = journals == null ? new LocalLedger(config.ledgerDir(), config.openingCredits())
-                        : new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
-                // Per write only with fsync: always; under interval the sync thread forces the files it uses.
-                ledger.forceWrites(config.journal().fsync() == JournalSettings.Fsync.ALWAYS);
-                return ledger;
-        }
-    }
-
     /*
      * Named classes rather than lambdas or method references: the first invokedynamic of a JVM starts
      * java.lang.invoke and spins classes, milliseconds that every product would pay at startup.
@@ -159,18 +138,15 @@ final class Startup {
 
     /** At exit: confirm and settle the journals while the backend is still open, then close it. */
     private static final class Closer implements Runnable {
-        private final Metering metering;
-        private final Backend backend;
+        private final Wiring wiring;
 
-        Closer(Metering metering, Backend backend) {
-            this.metering = metering;
-            this.backend = backend;
+        Closer(Wiring wiring) {
+            this.wiring = wiring;
         }
 
         @Override
         public void run() {
-            metering.close();
-            backend.close();
+            wiring.close();
         }
     }
 

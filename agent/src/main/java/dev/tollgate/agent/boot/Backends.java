@@ -1,17 +1,36 @@
-package dev.tollgate.agent;
+package dev.tollgate.agent.boot;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.cryptolens.CryptolensBackend;
 import dev.tollgate.agent.backend.cryptolens.CryptolensSettings;
 import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.JournalSettings;
+import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
 
 /** Builds the configured backend. Nothing here connects: backends open connections on first use. */
 final class Backends {
 
     private Backends() {
+    }
+
+    /** The backend a valid config names. */
+    static Backend of(Config config) {
+        switch (config.backend()) {
+            case CRYPTOLENS:
+                return cryptolens(config.cryptolens());
+            case LOCAL:
+            default:
+                Path journals = config.journal().dir();
+                LocalLedger ledger = journals == null ? new LocalLedger(config.ledgerDir(), config.openingCredits())
+                        : new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
+                // Per write only with fsync: always; under interval the sync thread forces the files it uses.
+                ledger.forceWrites(config.journal().fsync() == JournalSettings.Fsync.ALWAYS);
+                return ledger;
+        }
     }
 
     static Backend cryptolens(Config.Cryptolens c) {

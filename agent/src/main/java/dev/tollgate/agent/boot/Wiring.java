@@ -1,0 +1,86 @@
+package dev.tollgate.agent.boot;
+
+import java.lang.instrument.Instrumentation;
+
+import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.bridge.Bridge;
+import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.instrument.Installer;
+import dev.tollgate.agent.instrument.RetrofitRules;
+import dev.tollgate.agent.meter.Metering;
+import dev.tollgate.agent.site.Sites;
+
+/**
+ * The agent's parts for one config, connected as the agent runs them: the configured backend (none while the
+ * config has problems: every metered call is then denied as misconfigured), the metering runtime, the site
+ * registry that tells it about every new site, and the retrofit rules. {@link #install} puts them in front of
+ * the host: the bridge's gate, then the transformer. {@code Startup} builds one per JVM; the in-process tests
+ * build one per test, so that they run the agent as it is wired, not a copy of the wiring.
+ *
+ * <pre>{@code
+ * Wiring wiring = Wiring.of(config);
+ * Installer.Installation installed = wiring.install(instrumentation);
+ * ...
+ * wiring.close();   // at exit: settles the journals, then closes the backend
+ * }</pre>
+ */
+public final class Wiring {
+
+    private final Config config;
+    private final Backend backend;
+    private final Metering metering;
+    private final Sites sites;
+    private final RetrofitRules rules;
+
+    private Wiring(Config config, Backend backend) {
+        this.config = config;
+        this.backend = backend;
+        this.metering = new Metering(config, backend);
+        this.sites = new Sites();
+        sites.listen(metering);
+        this.rules = new RetrofitRules(config.rules());
+    }
+
+    /** Builds the parts for {@code config}; nothing connects or touches the host yet. */
+    public static Wiring of(Config config) {
+        return new Wiring(config, config.isValid() ? Backends.of(config) : null);
+    }
+
+    /**
+     * Makes the metering runtime the bridge's gate and installs the transformer for classes loaded from now
+     * on (classes loaded before are {@code LoadedClasses}' business).
+     */
+    public Installer.Installation install(Instrumentation instrumentation) {
+        Bridge.install(metering);
+        return Installer.install(instrumentation, sites, rules);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The configured backend, or {@code null} when the config has problems. */
+    public Backend backend() {
+        return backend;
+    }
+
+    public Metering metering() {
+        return metering;
+    }
+
+    public Sites sites() {
+        return sites;
+    }
+
+    public RetrofitRules rules() {
+        return rules;
+    }
+
+    /** Confirms and settles the journals while the backend is still open, then closes it. */
+    public void close() {
+        metering.close();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+}
