@@ -16,9 +16,9 @@ import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.instrument.ExceptionTypes;
 import dev.tollgate.agent.instrument.Installer;
 import dev.tollgate.agent.instrument.LoadedClasses;
-import dev.tollgate.agent.instrument.RetrofitRules;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.meter.Metering;
+import dev.tollgate.agent.rules.RetrofitRules;
 
 /**
  * Starts the agent once: reads the config, reports its problems, builds the {@link Wiring} and installs it.

@@ -6,8 +6,8 @@ import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.bridge.Bridge;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.instrument.Installer;
-import dev.tollgate.agent.instrument.RetrofitRules;
 import dev.tollgate.agent.meter.Metering;
+import dev.tollgate.agent.rules.RetrofitRules;
 import dev.tollgate.agent.site.Sites;
 
 /**

@@ -22,8 +22,8 @@ import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.config.Problem;
 import dev.tollgate.agent.config.Rule;
-import dev.tollgate.agent.instrument.DryRun;
 import dev.tollgate.agent.instrument.ExceptionTypes;
+import dev.tollgate.agent.rules.MeteredMethod;
 
 /**
  * {@code java -jar tollgate-agent.jar check <config> [jar|folder|classpath ...]}: a dry run. Validates the
@@ -150,18 +150,18 @@ final class CheckCommand {
     }
 
     private void methods(Config config, DryRun.Report report) {
-        List<DryRun.Metered> metered = report.metered();
+        List<MeteredMethod> metered = report.metered();
         int width = 0;
         int featureWidth = 0;
-        for (DryRun.Metered m : metered) {
+        for (MeteredMethod m : metered) {
             width = Math.max(width, m.method().length());
             featureWidth = Math.max(featureWidth, describe(config, m).length());
         }
         out.println();
         String current = null;
         Set<String> classes = new TreeSet<>();
-        Map<String, DryRun.Metered> unconfigured = new LinkedHashMap<>();
-        for (DryRun.Metered m : metered) {
+        Map<String, MeteredMethod> unconfigured = new LinkedHashMap<>();
+        for (MeteredMethod m : metered) {
             if (!m.className().equals(current)) {
                 current = m.className();
                 classes.add(current);
@@ -186,7 +186,7 @@ final class CheckCommand {
         for (String refusal : report.refused()) {
             error(refusal);
         }
-        for (DryRun.Metered m : unconfigured.values()) {
+        for (MeteredMethod m : unconfigured.values()) {
             error(m.origin() + " on " + m.className() + "#" + m.method() + " names feature '" + m.feature()
                     + "', which is not under features: in " + config.source() + "; its calls would be denied "
                     + "(misconfigured)");
@@ -211,7 +211,7 @@ final class CheckCommand {
     }
 
     /** {@code feature export, cost 2}: the cost the agent would charge per call. */
-    private static String describe(Config config, DryRun.Metered m) {
+    private static String describe(Config config, MeteredMethod m) {
         Feature f = config.features().get(m.feature());
         if (f == null) {
             return "feature " + m.feature() + " (not configured)";

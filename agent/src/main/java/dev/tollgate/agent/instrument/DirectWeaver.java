@@ -1,16 +1,20 @@
 package dev.tollgate.agent.instrument;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.rules.Decision;
+import dev.tollgate.agent.rules.MeteredMethod;
+import dev.tollgate.agent.rules.MeteringRules;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
-import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -26,8 +30,8 @@ import net.bytebuddy.jar.asm.Type;
  * run cold) before the first metered class is defined; this costs a few dozen ASM classes. Everything
  * else (inherited annotations, old or unreadable class files) still goes to Byte Buddy.
  *
- * <p>The methods are chosen by the rules of {@link MeteredMethods} (which stays the reference) and produce
- * the same sites, refusals and messages. Each metered method becomes, in bytecode:
+ * <p>The methods are chosen by {@link MeteringRules}, as on the Byte Buddy path, from the class file read by
+ * {@link ClassFileShape}; this class only writes bytecode. Each metered method becomes, in bytecode:
  *
  * <pre>{@code
  * Object token = Bridge.enter(SITE, Host.class);
@@ -54,7 +58,6 @@ final class DirectWeaver {
     /** {@link #weave} found nothing to meter or refuse: the class is left as it is. */
     static final byte[] UNCHANGED = new byte[0];
 
-    private static final String METERED = "Ldev/tollgate/Metered;";
     private static final String BRIDGE = "dev/tollgate/agent/bridge/Bridge";
     private static final String ENTER = "(ILjava/lang/Class;)Ljava/lang/Object;";
     private static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Throwable;)V";
@@ -81,9 +84,9 @@ final class DirectWeaver {
             return UNCHANGED;
         }
         Map<String, Integer> siteIds = new HashMap<String, Integer>();
-        for (Found f : choice.metered) {
-            Site site = sites.register(f.feature, f.cost, choice.typeName, signature(f.method), f.origin);
-            siteIds.put(f.method.name + f.method.descriptor, Integer.valueOf(site.id()));
+        for (MeteredMethod m : choice.metered) {
+            Site site = sites.register(m.feature(), m.cost(), m.className(), m.method(), m.origin());
+            siteIds.put(m.name() + m.descriptor(), Integer.valueOf(site.id()));
         }
         byte[] woven = write(choice, siteIds);
         Log.debug("metered methods of " + choice.typeName + " instrumented");
@@ -127,33 +130,30 @@ final class DirectWeaver {
         }
     }
 
-    /** What {@link MeteredMethods#find} would choose in this class, or {@code null} when this path cannot tell. */
+    /** What {@link MeteringRules} decides for this class, or {@code null} when this path cannot tell. */
     static Choice choose(byte[] bytes) {
         if (bytes.length < 8 || (((bytes[6] & 0xFF) << 8) | (bytes[7] & 0xFF)) < JAVA_7) {
             return null;
         }
         ClassReader reader;
-        Scan scan = new Scan();
+        ClassFileShape shape;
         try {
             reader = new ClassReader(bytes);
-            reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            shape = ClassFileShape.read(reader);
         } catch (RuntimeException unreadable) {
             return null; // a class file ASM cannot read (a newer version): Byte Buddy's reader may
         }
-        if (scan.unclear) {
+        if (shape == null) {
             return null;
         }
-        Choice choice = new Choice(reader, scan.name);
-        if ((scan.access & Opcodes.ACC_ANNOTATION) != 0) {
-            return choice;
-        }
-        for (Method m : scan.methods) {
-            choose(scan, choice.typeName, m, choice.metered, choice.refused);
-        }
+        Choice choice = new Choice(reader, shape.internalName());
+        Decision decision = MeteringRules.decide(shape, Collections.<Rule>emptyList());
+        choice.metered.addAll(decision.metered());
+        choice.refused.addAll(decision.refused());
         if (!choice.metered.isEmpty()) {
             Set<String> methods = new HashSet<String>();
-            for (Found f : choice.metered) {
-                methods.add(f.method.name + f.method.descriptor);
+            for (MeteredMethod m : choice.metered) {
+                methods.add(m.name() + m.descriptor());
             }
             MaxLocals pass = new MaxLocals(methods);
             reader.accept(pass, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
@@ -172,7 +172,7 @@ final class DirectWeaver {
         final ClassReader reader;
         final String internalName;
         final String typeName;
-        final List<Found> metered = new ArrayList<Found>();
+        final List<MeteredMethod> metered = new ArrayList<MeteredMethod>();
         final List<String> refused = new ArrayList<String>();
         /** Each metered method's {@code max_locals} (name + descriptor): where its token goes. */
         final Map<String, Integer> maxLocals = new HashMap<String, Integer>();
@@ -181,205 +181,6 @@ final class DirectWeaver {
             this.reader = reader;
             this.internalName = internalName;
             this.typeName = internalName.replace('/', '.');
-        }
-    }
-
-    /** A method to meter, with the annotation values that apply to it. */
-    static final class Found {
-        final Method method;
-        final String feature;
-        final int cost;
-        final String origin;
-
-        Found(Method method, String feature, int cost, String origin) {
-            this.method = method;
-            this.feature = feature;
-            this.cost = cost;
-            this.origin = origin;
-        }
-    }
-
-    /** {@link MeteredMethods#find} for a class that inherits nothing metered. */
-    private static void choose(Scan type, String typeName, Method m, List<Found> metered, List<String> refused) {
-        if (m.name.equals("<clinit>")) {
-            return;
-        }
-        if (m.name.equals("<init>")) {
-            if (m.metered != null) {
-                refused.add("@Metered on constructor " + typeName + "#" + signature(m) + " is refused: a constructor "
-                        + "body cannot be skipped; put it on a method");
-            }
-            return;
-        }
-        if ((m.access & (Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC)) != 0) {
-            return; // a bridge calls the real method, which is metered itself
-        }
-        boolean isAbstract = (m.access & Opcodes.ACC_ABSTRACT) != 0;
-        boolean isNative = (m.access & Opcodes.ACC_NATIVE) != 0;
-        if (m.metered != null) {
-            if (isNative) {
-                refused.add("@Metered on native method " + typeName + "#" + signature(m) + " is refused: advice "
-                        + "cannot run around a native method; put it on a Java method that calls it");
-            } else if (!isAbstract) {
-                add(typeName, m, m.metered, "@Metered", metered, refused);
-            }
-            return;
-        }
-        if (isAbstract || isNative) {
-            return;
-        }
-        if (type.metered != null && (m.access & Opcodes.ACC_PUBLIC) != 0 && !isObjectMethod(m)) {
-            add(typeName, m, type.metered, "@Metered on " + typeName, metered, refused);
-        }
-    }
-
-    private static void add(String typeName, Method m, Values a, String origin, List<Found> metered,
-            List<String> refused) {
-        String feature = a.feature;
-        if (feature.trim().isEmpty()) {
-            refused.add(origin + " on " + typeName + "#" + signature(m) + " is refused: it names no feature");
-        } else if (a.cost < 0) {
-            refused.add(origin + " on " + typeName + "#" + signature(m) + " is refused: cost " + a.cost
-                    + " is negative; use a cost of at least 1, or leave it out");
-        } else {
-            metered.add(new Found(m, feature.trim(), a.cost, origin));
-        }
-    }
-
-    /** As {@link MeteredMethods}: {@code toString()}, {@code hashCode()} and {@code equals(Object)}, by name and parameters. */
-    private static boolean isObjectMethod(Method m) {
-        if (m.descriptor.startsWith("()")) {
-            return m.name.equals("toString") || m.name.equals("hashCode");
-        }
-        return m.descriptor.startsWith("(Ljava/lang/Object;)") && m.name.equals("equals");
-    }
-
-    /** As {@link MeteredMethods#signature}: {@code export(java.lang.String, int[])}, {@code <init>(int)}. */
-    static String signature(Method m) {
-        StringBuilder s = new StringBuilder(m.name).append('(');
-        Type[] params = Type.getArgumentTypes(m.descriptor);
-        for (int i = 0; i < params.length; i++) {
-            if (i > 0) {
-                s.append(", ");
-            }
-            s.append(params[i].getClassName());
-        }
-        return s.append(')').toString();
-    }
-
-    /** {@code @Metered}'s values as written; {@code cost} defaults to 0 as in the annotation. */
-    private static final class Values extends AnnotationVisitor {
-        String feature;
-        int cost;
-        boolean unclear;
-
-        Values() {
-            super(Opcodes.ASM9);
-        }
-
-        @Override
-        public void visit(String name, Object value) {
-            if ("value".equals(name) && value instanceof String) {
-                feature = (String) value;
-            } else if ("cost".equals(name) && value instanceof Integer) {
-                cost = ((Integer) value).intValue();
-            } else {
-                unclear = true;
-            }
-        }
-
-        @Override
-        public void visitEnum(String name, String descriptor, String value) {
-            unclear = true;
-        }
-
-        @Override
-        public AnnotationVisitor visitAnnotation(String name, String descriptor) {
-            unclear = true;
-            return null;
-        }
-
-        @Override
-        public AnnotationVisitor visitArray(String name) {
-            unclear = true;
-            return null;
-        }
-    }
-
-    /** One declared method as far as choosing goes. */
-    static final class Method {
-        final int access;
-        final String name;
-        final String descriptor;
-        Values metered;
-
-        Method(int access, String name, String descriptor) {
-            this.access = access;
-            this.name = name;
-            this.descriptor = descriptor;
-        }
-    }
-
-    /** First pass: the class's access, its own {@code @Metered} and its methods', without reading code. */
-    private static final class Scan extends ClassVisitor {
-        int access;
-        String name;
-        Values metered;
-        final List<Method> methods = new ArrayList<Method>();
-        /** Something this path does not read as Byte Buddy would (a value missing or of an odd kind). */
-        boolean unclear;
-        private final List<Values> all = new ArrayList<Values>();
-
-        Scan() {
-            super(Opcodes.ASM9);
-        }
-
-        @Override
-        public void visit(int version, int access, String name, String signature, String superName,
-                String[] interfaces) {
-            this.access = access;
-            this.name = name;
-        }
-
-        @Override
-        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
-            if (!METERED.equals(descriptor)) {
-                return null;
-            }
-            metered = values();
-            return metered;
-        }
-
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                String[] exceptions) {
-            final Method m = new Method(access, name, descriptor);
-            methods.add(m);
-            return new MethodVisitor(Opcodes.ASM9) {
-                @Override
-                public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
-                    if (!METERED.equals(annotation)) {
-                        return null;
-                    }
-                    m.metered = values();
-                    return m.metered;
-                }
-            };
-        }
-
-        @Override
-        public void visitEnd() {
-            for (Values v : all) {
-                if (v.unclear || v.feature == null) {
-                    unclear = true;
-                }
-            }
-        }
-
-        private Values values() {
-            Values v = new Values();
-            all.add(v);
-            return v;
         }
     }
 

@@ -10,6 +10,10 @@ import java.security.ProtectionDomain;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.rules.Decision;
+import dev.tollgate.agent.rules.MeteredMethod;
+import dev.tollgate.agent.rules.MeteringRules;
+import dev.tollgate.agent.rules.RetrofitRules;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
 import net.bytebuddy.ByteBuddy;
@@ -27,9 +31,9 @@ import net.bytebuddy.utility.JavaModule;
  * give), by their raw bytes ({@link ClassPeek}) and by their supertypes' raw bytes ({@link Ancestry}).
  * A class whose metered methods are all its own annotated methods is woven with plain ASM
  * ({@link DirectWeaver}); one that may inherit a metered method, or that a retrofit rule may reach, goes
- * to Byte Buddy, which finds the metered methods ({@link MeteredMethods}, by annotation or rule). Either
- * way a {@link Site} is registered for each and the advice ({@link MeteredAdvice}) is inlined with the
- * site id bound as a constant.
+ * to Byte Buddy, whose type description ({@link TypeShape}) {@link MeteringRules} decides on, by annotation
+ * or rule. Either way a {@link Site} is registered for each metered method and the advice
+ * ({@link MeteredAdvice}) is inlined with the site id bound as a constant.
  *
  * <pre>{@code
  * Installer.Installation installed = Installer.install(instrumentation, sites);
@@ -261,18 +265,18 @@ public final class Installer {
             if (type.isAnnotation()) {
                 return false;
             }
-            MeteredMethods.Result result = MeteredMethods.find(type, rules.all());
-            last.set(new Object[] {type, result});
-            return !result.isEmpty();
+            Decision decision = MeteringRules.decide(TypeShape.of(type), rules.all());
+            last.set(new Object[] {type, decision});
+            return !decision.isEmpty();
         }
 
-        MeteredMethods.Result resultFor(TypeDescription type) {
+        Decision resultFor(TypeDescription type) {
             Object[] l = last.get();
             last.remove();
             if (l != null && l[0] == type) {
-                return (MeteredMethods.Result) l[1];
+                return (Decision) l[1];
             }
-            return MeteredMethods.find(type, rules.all());
+            return MeteringRules.decide(TypeShape.of(type), rules.all());
         }
     }
 
@@ -300,18 +304,17 @@ public final class Installer {
         @Override
         public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
                 ClassLoader loader, JavaModule module, ProtectionDomain domain) {
-            MeteredMethods.Result result = types.resultFor(type);
-            for (String refusal : result.refused) {
+            Decision decision = types.resultFor(type);
+            for (String refusal : decision.refused()) {
                 Log.errorOnce(refusal, refusal);
             }
-            for (MeteredMethods.Found f : result.metered) {
-                Site site = sites.register(f.feature, f.cost, type.getName(), MeteredMethods.signature(f.method),
-                        f.origin);
-                rules.matched(f);
+            for (MeteredMethod m : decision.metered()) {
+                Site site = sites.register(m.feature(), m.cost(), m.className(), m.method(), m.origin());
+                rules.matched(m);
                 builder = builder.visit(Advice.withCustomMapping()
                         .bind(SiteId.class, site.id())
                         .to(advice, adviceLocator)
-                        .on(named(f.method.getName()).and(hasDescriptor(f.method.getDescriptor()))));
+                        .on(named(m.name()).and(hasDescriptor(m.descriptor()))));
             }
             return builder;
         }

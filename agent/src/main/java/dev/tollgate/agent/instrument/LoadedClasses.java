@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.rules.RetrofitRules;
 import dev.tollgate.agent.site.Sites;
 
 /**

@@ -3,6 +3,7 @@ package dev.tollgate.agent.instrument;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.tollgate.agent.rules.MeteredMethod;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -42,8 +43,8 @@ public final class WeavingWarmup {
             return null;
         }
         Map<String, Integer> siteIds = new HashMap<String, Integer>();
-        for (DirectWeaver.Found f : choice.metered) {
-            siteIds.put(f.method.name + f.method.descriptor, Integer.valueOf(0));
+        for (MeteredMethod m : choice.metered) {
+            siteIds.put(m.name() + m.descriptor(), Integer.valueOf(0));
         }
         return DirectWeaver.write(choice, siteIds);
     }

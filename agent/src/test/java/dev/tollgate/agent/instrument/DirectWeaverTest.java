@@ -12,6 +12,9 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.agent.rules.Decision;
+import dev.tollgate.agent.rules.MeteredMethod;
+import dev.tollgate.agent.rules.MeteringRules;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
@@ -21,9 +24,10 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.pool.TypePool;
 
 /**
- * {@link DirectWeaver} chooses exactly what {@link MeteredMethods} (through Byte Buddy) chooses, for every
- * class it takes: the same methods with the same feature, cost and origin, and the same refusals with
- * the same words. What the woven code does is tested by {@link InstrumentedMethodsTest}, which runs on
+ * {@link DirectWeaver} chooses exactly what the Byte Buddy path chooses, for every class it takes: the same
+ * methods with the same feature, cost and origin, and the same refusals with the same words. Both ask
+ * {@link MeteringRules}; what is compared is the two readers of the class file ({@link ClassFileShape} with
+ * ASM, {@link TypeShape} with Byte Buddy). What the woven code does is tested by {@link InstrumentedMethodsTest}, which runs on
  * both paths.
  */
 class DirectWeaverTest {
@@ -100,17 +104,18 @@ class DirectWeaverTest {
         DirectWeaver.Choice direct = DirectWeaver.choose(bytes);
         assertThat(direct).as(name).isNotNull();
         TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
-        MeteredMethods.Result reference = type.isAnnotation() ? MeteredMethods.Result.NONE : MeteredMethods.find(type);
+        Decision reference = type.isAnnotation() ? Decision.NONE
+                : MeteringRules.decide(TypeShape.of(type), List.of());
         List<String> expected = new ArrayList<>();
-        for (MeteredMethods.Found f : reference.metered) {
-            expected.add(MeteredMethods.signature(f.method) + " " + f.feature + " " + f.cost + " " + f.origin);
+        for (MeteredMethod f : reference.metered()) {
+            expected.add(f.method() + " " + f.feature() + " " + f.cost() + " " + f.origin());
         }
         List<String> actual = new ArrayList<>();
-        for (DirectWeaver.Found f : direct.metered) {
-            actual.add(DirectWeaver.signature(f.method) + " " + f.feature + " " + f.cost + " " + f.origin);
+        for (MeteredMethod f : direct.metered) {
+            actual.add(f.method() + " " + f.feature() + " " + f.cost() + " " + f.origin());
         }
         assertThat(actual).as("metered methods of " + name).isEqualTo(expected);
-        assertThat(direct.refused).as("refusals in " + name).isEqualTo(reference.refused);
+        assertThat(direct.refused).as("refusals in " + name).isEqualTo(reference.refused());
     }
 
     /** A class with {@code @Metered} where javac or the annotation would not allow it. */

@@ -18,6 +18,7 @@ import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
+import dev.tollgate.agent.rules.RetrofitRules;
 import dev.tollgate.agent.site.Sites;
 import fixtures.PluginLoader;
 import net.bytebuddy.agent.ByteBuddyAgent;

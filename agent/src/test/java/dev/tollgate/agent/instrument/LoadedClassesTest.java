@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tollgate.UsageDeniedException;
+import dev.tollgate.agent.rules.RetrofitRules;
 import fixtures.PluginLoader;
 
 /**

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Rule;
+import dev.tollgate.agent.rules.ClassShape;
+import dev.tollgate.agent.rules.Decision;
+import dev.tollgate.agent.rules.MeteredMethod;
+import dev.tollgate.agent.rules.MeteringRules;
+import dev.tollgate.agent.rules.RetrofitRules;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
@@ -44,13 +49,17 @@ class RetrofitMatchingTest {
         return config;
     }
 
-    private static MeteredMethods.Result find(String className, List<Rule> rules) {
-        return MeteredMethods.find(POOL.describe(className).resolve(), rules);
+    private static ClassShape shape(String className) {
+        return TypeShape.of(POOL.describe(className).resolve());
+    }
+
+    private static Decision find(String className, List<Rule> rules) {
+        return MeteringRules.decide(shape(className), rules);
     }
 
     /** The signatures of the methods found, in declaration order. */
     private static List<String> metered(String className, String... rules) {
-        return find(className, rules(rules)).metered.stream().map(f -> MeteredMethods.signature(f.method)).toList();
+        return find(className, rules(rules)).metered().stream().map(MeteredMethod::method).toList();
     }
 
     // ---- names and parameters ----
@@ -58,17 +67,17 @@ class RetrofitMatchingTest {
     @Test
     void aPlainRuleMatchesTheMethodsOfThatNameTheClassDeclaresWithAnyParameters() {
         List<Rule> rules = rules("fixtures.retrofit.Merger#merge(..)");
-        MeteredMethods.Result r = find("fixtures.retrofit.Merger", rules);
-        assertThat(r.metered).extracting(f -> MeteredMethods.signature(f.method))
+        Decision r = find("fixtures.retrofit.Merger", rules);
+        assertThat(r.metered()).extracting(MeteredMethod::method)
                 .containsExactly("merge(java.util.List)", "merge(java.lang.String, int)");
-        assertThat(r.metered).allSatisfy(f -> {
-            assertThat(f.feature).isEqualTo("merge");
-            assertThat(f.cost).as("no cost in the rule").isZero();
-            assertThat(f.origin).isEqualTo("retrofit rule test.yml:5");
-            assertThat(f.rule).isSameAs(rules.get(0));
-            assertThat(f.shadowed).isEmpty();
+        assertThat(r.metered()).allSatisfy(f -> {
+            assertThat(f.feature()).isEqualTo("merge");
+            assertThat(f.cost()).as("no cost in the rule").isZero();
+            assertThat(f.origin()).isEqualTo("retrofit rule test.yml:5");
+            assertThat(f.rule()).isSameAs(rules.get(0));
+            assertThat(f.shadowed()).isEmpty();
         });
-        assertThat(r.refused).isEmpty();
+        assertThat(r.refused()).isEmpty();
     }
 
     @Test
@@ -115,9 +124,9 @@ class RetrofitMatchingTest {
 
     @Test
     void aNativeMethodNamedByARuleIsRefusedWithAMessage() {
-        MeteredMethods.Result r = find("fixtures.retrofit.Merger", rules("fixtures.retrofit.Merger#mergeNative()"));
-        assertThat(r.metered).isEmpty();
-        assertThat(r.refused).containsExactly("retrofit rule test.yml:5 on native method "
+        Decision r = find("fixtures.retrofit.Merger", rules("fixtures.retrofit.Merger#mergeNative()"));
+        assertThat(r.metered()).isEmpty();
+        assertThat(r.refused()).containsExactly("retrofit rule test.yml:5 on native method "
                 + "fixtures.retrofit.Merger#mergeNative() is refused: advice cannot run around a native method; meter a "
                 + "Java method that calls it");
     }
@@ -137,7 +146,7 @@ class RetrofitMatchingTest {
     @Test
     void aRuleForAnotherClassMatchesNothing() {
         assertThat(find("fixtures.retrofit.UpperCodec", rules("fixtures.retrofit.Merger#merge(..)")))
-                .isSameAs(MeteredMethods.Result.NONE);
+                .isSameAs(Decision.NONE);
     }
 
     // ---- '+' ----
@@ -178,11 +187,11 @@ class RetrofitMatchingTest {
 
     @Test
     void supertypesAreFoundFromClassFilesWithoutThePlatform() {
-        assertThat(MeteredMethods.supertypeNames(POOL.describe("fixtures.retrofit.PdfReport").resolve()))
+        assertThat(MeteringRules.supertypeNames(shape("fixtures.retrofit.PdfReport")))
                 .containsExactly("fixtures.retrofit.Report");
-        assertThat(MeteredMethods.supertypeNames(POOL.describe("fixtures.retrofit.UpperCodec").resolve()))
+        assertThat(MeteringRules.supertypeNames(shape("fixtures.retrofit.UpperCodec")))
                 .containsExactly("fixtures.retrofit.Codec");
-        assertThat(MeteredMethods.supertypeNames(POOL.describe("fixtures.retrofit.Merger").resolve())).isEmpty();
+        assertThat(MeteringRules.supertypeNames(shape("fixtures.retrofit.Merger"))).isEmpty();
     }
 
     @Test
@@ -195,14 +204,14 @@ class RetrofitMatchingTest {
                 ClassFileLocator.Simple.of("fixtures.retrofit.PdfReport", pdf), ClassFileLocator.ForClassLoader.ofBootLoader()));
         TypeDescription type = pool.describe("fixtures.retrofit.PdfReport").resolve();
         Set<String> missing = new HashSet<>();
-        assertThat(MeteredMethods.supertypeNames(type, missing)).containsExactly("fixtures.retrofit.Report");
+        assertThat(MeteringRules.supertypeNames(TypeShape.of(type), missing)).containsExactly("fixtures.retrofit.Report");
         assertThat(missing).containsExactly("fixtures.retrofit.Report");
-        assertThat(MeteredMethods.supertypeNames(type)).as("asked again, from the pool's cache")
+        assertThat(MeteringRules.supertypeNames(TypeShape.of(type))).as("asked again, from the pool's cache")
                 .containsExactly("fixtures.retrofit.Report");
-        assertThat(MeteredMethods.find(type, rules("fixtures.retrofit.Report+#render()")).metered)
-                .extracting(f -> MeteredMethods.signature(f.method)).containsExactly("render()");
-        assertThat(MeteredMethods.find(type, rules("fixtures.retrofit.PdfReport#title()")).metered)
-                .extracting(f -> MeteredMethods.signature(f.method)).containsExactly("title()");
+        assertThat(MeteringRules.decide(TypeShape.of(type), rules("fixtures.retrofit.Report+#render()")).metered())
+                .extracting(MeteredMethod::method).containsExactly("render()");
+        assertThat(MeteringRules.decide(TypeShape.of(type), rules("fixtures.retrofit.PdfReport#title()")).metered())
+                .extracting(MeteredMethod::method).containsExactly("title()");
     }
 
     // ---- one site per method ----
@@ -210,17 +219,17 @@ class RetrofitMatchingTest {
     @Test
     void anAnnotationWinsOverARuleAndTheRuleIsKeptAsShadowed() {
         List<Rule> rules = rules("fixtures.retrofit.Annotated#*(..)");
-        MeteredMethods.Result r = find("fixtures.retrofit.Annotated", rules);
-        assertThat(r.metered).hasSize(2);
-        MeteredMethods.Found export = r.metered.get(0);
-        assertThat(MeteredMethods.signature(export.method)).isEqualTo("export()");
-        assertThat(export.feature).isEqualTo("annotated");
-        assertThat(export.origin).isEqualTo("@Metered");
-        assertThat(export.rule).isNull();
-        assertThat(export.shadowed).containsExactly(rules.get(0));
-        MeteredMethods.Found plain = r.metered.get(1);
-        assertThat(plain.feature).isEqualTo("merge");
-        assertThat(plain.rule).isSameAs(rules.get(0));
+        Decision r = find("fixtures.retrofit.Annotated", rules);
+        assertThat(r.metered()).hasSize(2);
+        MeteredMethod export = r.metered().get(0);
+        assertThat(export.method()).isEqualTo("export()");
+        assertThat(export.feature()).isEqualTo("annotated");
+        assertThat(export.origin()).isEqualTo("@Metered");
+        assertThat(export.rule()).isNull();
+        assertThat(export.shadowed()).containsExactly(rules.get(0));
+        MeteredMethod plain = r.metered().get(1);
+        assertThat(plain.feature()).isEqualTo("merge");
+        assertThat(plain.rule()).isSameAs(rules.get(0));
     }
 
     @Test
@@ -235,15 +244,15 @@ class RetrofitMatchingTest {
                   - method: fixtures.retrofit.Merger#*(..)
                     feature: merge
                 """).rules();
-        MeteredMethods.Result r = find("fixtures.retrofit.Merger", rules);
-        MeteredMethods.Found list = r.metered.get(0);
-        assertThat(MeteredMethods.signature(list.method)).isEqualTo("merge(java.util.List)");
-        assertThat(list.feature).isEqualTo("other");
-        assertThat(list.cost).isEqualTo(4);
-        assertThat(list.rule).isSameAs(rules.get(0));
-        assertThat(list.shadowed).containsExactly(rules.get(1), rules.get(2));
-        assertThat(r.metered).extracting(f -> MeteredMethods.signature(f.method)).doesNotHaveDuplicates();
-        assertThat(r.metered.get(1).rule).isSameAs(rules.get(1));
+        Decision r = find("fixtures.retrofit.Merger", rules);
+        MeteredMethod list = r.metered().get(0);
+        assertThat(list.method()).isEqualTo("merge(java.util.List)");
+        assertThat(list.feature()).isEqualTo("other");
+        assertThat(list.cost()).isEqualTo(4);
+        assertThat(list.rule()).isSameAs(rules.get(0));
+        assertThat(list.shadowed()).containsExactly(rules.get(1), rules.get(2));
+        assertThat(r.metered()).extracting(MeteredMethod::method).doesNotHaveDuplicates();
+        assertThat(r.metered().get(1).rule()).isSameAs(rules.get(1));
     }
 
     // ---- the pre-filter and the record of matches ----
@@ -260,7 +269,7 @@ class RetrofitMatchingTest {
         assertThat(RetrofitRules.NONE.mayMatch("fixtures/retrofit/Merger")).isFalse();
 
         assertThat(tracked.unmatched()).isEqualTo(rules);
-        for (MeteredMethods.Found f : find("fixtures.retrofit.UpperCodec", rules).metered) {
+        for (MeteredMethod f : find("fixtures.retrofit.UpperCodec", rules).metered()) {
             tracked.matched(f);
         }
         assertThat(tracked.unmatched()).containsExactly(rules.get(0), rules.get(2));

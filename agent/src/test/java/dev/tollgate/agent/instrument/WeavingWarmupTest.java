@@ -22,7 +22,7 @@ class WeavingWarmupTest {
         DirectWeaver.Choice choice = DirectWeaver.choose(sample);
         assertThat(choice).isNotNull();
         assertThat(choice.metered).hasSize(1);
-        assertThat(choice.metered.get(0).feature).isEqualTo("warmup");
+        assertThat(choice.metered.get(0).feature()).isEqualTo("warmup");
 
         byte[] woven = WeavingWarmup.weave(sample);
         assertThat(woven).isNotNull();

@@ -1,4 +1,4 @@
-package dev.tollgate.agent.instrument;
+package dev.tollgate.agent.rules;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,7 +46,7 @@ public final class RetrofitRules {
     }
 
     /** Whether any rule reaches subtypes ('+'), so that classes with application supertypes need a look. */
-    boolean hasSubtypeRules() {
+    public boolean hasSubtypeRules() {
         return subtypeRules;
     }
 
@@ -54,7 +54,7 @@ public final class RetrofitRules {
      * Whether a rule could match methods of the class with this internal name ({@code com/acme/Merger})
      * by the name alone; subtypes of a '+' rule's type are let through by {@link #hasSubtypeRules()}.
      */
-    boolean mayMatch(String internalName) {
+    public boolean mayMatch(String internalName) {
         for (int i = 0; i < rules.size(); i++) {
             if (rules.get(i).pattern().mayMatchInternalName(internalName)) {
                 return true;
@@ -63,12 +63,12 @@ public final class RetrofitRules {
         return false;
     }
 
-    /** Notes that the methods of {@code found} were matched by their rules, winning or not. */
-    void matched(MeteredMethods.Found found) {
-        if (found.rule != null) {
-            matched(found.rule);
+    /** Notes that {@code found} was matched by its rules, winning or not. */
+    public void matched(MeteredMethod found) {
+        if (found.rule() != null) {
+            matched(found.rule());
         }
-        for (Rule r : found.shadowed) {
+        for (Rule r : found.shadowed()) {
             matched(r);
         }
     }
