@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Breaker;
 import dev.tollgate.agent.backend.cryptolens.CryptolensBackend;
 import dev.tollgate.agent.backend.cryptolens.CryptolensSettings;
 import dev.tollgate.agent.config.Config;
@@ -45,6 +46,7 @@ final class Backends {
                 .readTimeout(Duration.ofMillis(c.readTimeoutMillis()))
                 .build();
         // The config reader already reported what settings.problems() would; the backend refuses to send anyway.
-        return new CryptolensBackend(settings, Log::warn);
+        // The breaker keeps a backend that hangs from costing every paid call a read timeout.
+        return new Breaker(new CryptolensBackend(settings, Log::warn), Log::warn, Log::info);
     }
 }

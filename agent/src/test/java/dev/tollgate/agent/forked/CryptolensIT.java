@@ -115,14 +115,12 @@ class CryptolensIT {
     @MethodSource("jdks")
     void everyBackendFailureFollowsTheFeaturesPolicyAndMisconfigurationIsAlwaysDenied(ForkedJvm.Jdk jdk,
             @TempDir Path dir) {
-        // The read timeout leaves a cold JVM on a loaded machine ample time for ordinary replies; the latency
-        // fault is well beyond it.
-        List<Fault> faults = List.of(Fault.latency(Duration.ofSeconds(4)), Fault.serverError(),
+        // Fast faults only: a slow one (a timeout) opens the breaker at once, which BackendHangsIT shows. Between
+        // two faults a usage feature is charged, so that no three failures come in a row and open the breaker.
+        List<Fault> faults = List.of(Fault.serverError(),
                 Fault.tooManyRequests(), Fault.disconnect(), Fault.garbage(), Fault.withoutResult());
         // What each fault's denial says, in the order of the faults.
         List<String> details = List.of(
-                "DecrementIntValueToKey at 127.0.0.1:%d failed after the request was sent, so the step may have been "
-                        + "applied: SocketTimeoutException",
                 "DecrementIntValueToKey answered HTTP 503: <!DOCTYPE html>",
                 "DecrementIntValueToKey answered HTTP 429 (too many requests)",
                 "DecrementIntValueToKey at 127.0.0.1:%d failed after the request was sent, so the step may have been "
@@ -141,12 +139,13 @@ class CryptolensIT {
             ForkedJvm.write(dir, "tollgate.yml", config(emulator.url(), "readTimeout: 1500ms", """
                     denying:  { mode: credits, onBackendFailure: deny }
                     allowing: { mode: credits, onBackendFailure: allow }
+                    usage:    { mode: usage }
                     """));
 
             List<String> scenarios = new ArrayList<>();
             scenarios.addAll(List.of("denying=1", "allowing=1", "pause")); // the token is not known yet
             for (int i = 0; i < faults.size(); i++) {
-                scenarios.addAll(List.of("denying=1", "allowing=1"));
+                scenarios.addAll(List.of("denying=1", "allowing=1", "usage=1"));
             }
             scenarios.addAll(List.of("denying=1", "allowing=1", "pause")); // no fault left
             scenarios.addAll(List.of("denying=1", "allowing=1", "pause")); // no Decrement permission
@@ -199,15 +198,13 @@ class CryptolensIT {
             }
             assertThat(decrements).as("the counter steps during the faults").extracting(c -> c.fault().orElse(null))
                     .containsExactly(faults.get(0), faults.get(0), faults.get(1), faults.get(1), faults.get(2),
-                            faults.get(2), faults.get(3), faults.get(3), faults.get(4), faults.get(4), faults.get(5),
-                            faults.get(5), null, null);
+                            faults.get(2), faults.get(3), faults.get(3), faults.get(4), faults.get(4), null, null);
             // With the faults gone, both are charged again.
             int recovered = faults.size() + 1;
             assertThat(denying.get(recovered)).as(r.toString()).containsEntry("returned", "1");
             assertThat(allowing.get(recovered)).as(r.toString()).containsEntry("returned", "1");
-            // The slow step was applied before its reply was lost (and the call denied under deny); no other fault
-            // moved a counter. The calls allowed through the faults ran uncharged.
-            assertThat(valuesBeforeClose).containsOnly(entry("denying", 3), entry("allowing", 3));
+            // No fault moved a counter. The calls allowed through the faults ran uncharged.
+            assertThat(valuesBeforeClose).containsOnly(entry("denying", 4), entry("allowing", 4));
 
             assertMisconfigured(r, denying.get(recovered + 1), allowing.get(recovered + 1), "Cryptolens refused "
                     + "DecrementIntValueToKey (\"Access denied.\"): give the access token the DecrementIntValue "
