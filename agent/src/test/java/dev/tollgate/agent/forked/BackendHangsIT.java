@@ -47,8 +47,7 @@ class BackendHangsIT {
                     },
                     () -> {
                         stepsWhileHanging.add(emulator.requests(Endpoint.DECREMENT_INT_VALUE_TO_KEY).size());
-                        emulator.clearFaults();
-                        awaitProbeAnswered(emulator);
+                        BreakerProbes.clearFaultsAndAwaitBackend(emulator);
                     });
 
             ForkedJvm.Result r = ForkedJvm.scenarios(jdk, dir, CryptolensIT.ENV, "tollgate.yml", steps,
@@ -82,29 +81,5 @@ class BackendHangsIT {
             assertThat(r.agentLines()).as(r.toString()).filteredOn(l -> l.contains("answers again after")).hasSize(1);
             assertThat(r.out() + r.err()).doesNotContain(CryptolensIT.TOKEN);
         }
-    }
-
-    /** Waits until a probe read was answered after the hang ended; the breaker closes with that answer. */
-    private static void awaitProbeAnswered(CryptolensEmulator emulator) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            boolean answered = emulator.requests(Endpoint.LIST_DATA_OBJECTS_TO_KEY).stream()
-                    .anyMatch(c -> c.fault().isEmpty());
-            if (answered) {
-                try {
-                    Thread.sleep(200); // the agent takes in the reply and closes the breaker
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("no probe reached the emulator within 30 s after the hang ended");
     }
 }

@@ -295,10 +295,50 @@ final class ForkedJvm {
         }
     }
 
+    /** What the forked JVM of the running {@code scenarios} call with steps has printed on stderr so far. */
+    private static volatile java.io.ByteArrayOutputStream liveErr;
+
+    /**
+     * For a step: waits until the forked JVM has printed a line on stderr that contains {@code text}, e.g. the
+     * agent's word that something happened in the background. Fails after {@code timeout}.
+     */
+    static void awaitErr(String text, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.io.ByteArrayOutputStream err = liveErr;
+            if (err != null) {
+                synchronized (err) {
+                    if (new String(err.toByteArray(), StandardCharsets.UTF_8).contains(text)) {
+                        return;
+                    }
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+        throw new AssertionError("the forked JVM printed no \"" + text + "\" on stderr within " + timeout);
+    }
+
     private static Thread drain(InputStream in, byte[][] into, int slot) {
+        java.io.ByteArrayOutputStream live = new java.io.ByteArrayOutputStream();
+        if (slot == 1) {
+            liveErr = live;
+        }
         Thread t = new Thread(() -> {
             try {
-                into[slot] = in.readAllBytes();
+                byte[] buffer = new byte[8192];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    synchronized (live) {
+                        live.write(buffer, 0, n);
+                    }
+                }
+                synchronized (live) {
+                    into[slot] = live.toByteArray();
+                }
             } catch (IOException e) {
                 into[slot] = ("(reading failed: " + e + ")").getBytes(StandardCharsets.UTF_8);
             }

@@ -320,7 +320,7 @@ class JournalIT {
                         assertThat(key.value("denying")).isEqualTo(5);
                         assertThat(key.find("render")).as("no usage recorded while down").isEmpty();
                         assertThat(emulator.requests()).as("while down").allMatch(c -> c.fault().isPresent());
-                        emulator.clearFaults();
+                        BreakerProbes.clearFaultsAndAwaitBackend(emulator);
                     },
                     () -> waitUntil(Duration.ofSeconds(60), "the usage served offline and after is sent",
                             () -> key.find("render").map(d -> d.intValue() == 7).orElse(false)));
