@@ -35,7 +35,7 @@ import mockwebserver3.MockWebServer;
  * <p>Served: the {@code ...ToKey} and {@code ...ToMachineCode} variants of AddDataObject,
  * ListDataObjects, IncrementIntValue, DecrementIntValue, SetIntValue, SetStringValue and RemoveDataObject;
  * the general by-id IncrementIntValue, DecrementIntValue, SetIntValue, SetStringValue and RemoveDataObject;
- * and {@code auth/KeyLock}. See {@link Endpoint}.
+ * {@code product/GetKeys} (a product's keys, page by page); and {@code auth/KeyLock}. See {@link Endpoint}.
  *
  * <p>All methods are thread-safe. Nothing is ever printed; a token never appears in any
  * {@code toString()}.
@@ -50,7 +50,7 @@ public final class CryptolensEmulator implements AutoCloseable {
     private CryptolensEmulator(Builder builder) {
         this.registry = new Registry(builder.firstDataObjectId);
         this.faults = new FaultPlan();
-        this.dispatcher = new EmulatorDispatcher(new DataApi(registry, builder.nameLengthLimit), faults,
+        this.dispatcher = new EmulatorDispatcher(new DataApi(registry, builder.nameLengthLimit, builder.keysPerPage), faults,
                 builder.errorStatus, builder.requestLogLimit);
         this.server = new MockWebServer();
         server.setServerSocketFactory(new NoDelayServerSocketFactory());
@@ -197,6 +197,7 @@ public final class CryptolensEmulator implements AutoCloseable {
         private int nameLengthLimit = 100;
         private int errorStatus = 200;
         private int requestLogLimit = 100_000;
+        private int keysPerPage = 99;
 
         private Builder() {
         }
@@ -246,6 +247,15 @@ public final class CryptolensEmulator implements AutoCloseable {
                 throw new IllegalArgumentException("request log limit must not be negative: " + limit);
             }
             this.requestLogLimit = limit;
+            return this;
+        }
+
+        /** How many keys one page of {@code product/GetKeys} holds. Default 99, as the Cryptolens docs say. */
+        public Builder keysPerPage(int keys) {
+            if (keys < 1) {
+                throw new IllegalArgumentException("keys per page must be positive: " + keys);
+            }
+            this.keysPerPage = keys;
             return this;
         }
 

@@ -1,10 +1,8 @@
 package dev.tollgate.testkit;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +17,12 @@ final class DataApi {
 
     private final Registry registry;
     private final int nameLengthLimit;
+    private final int keysPerPage;
 
-    DataApi(Registry registry, int nameLengthLimit) {
+    DataApi(Registry registry, int nameLengthLimit, int keysPerPage) {
         this.registry = registry;
         this.nameLengthLimit = nameLengthLimit;
+        this.keysPerPage = keysPerPage;
     }
 
     /** Thrown inside a handler to answer with an error; carries no stack trace. */
@@ -55,6 +55,9 @@ final class DataApi {
         }
         if (!token.permissions().contains(endpoint.permission())) {
             throw new Refusal(Messages.ACCESS_DENIED);
+        }
+        if (endpoint == Endpoint.GET_KEYS) {
+            return getKeys(token, params);
         }
         Owner owner = endpoint.scope() == Endpoint.Scope.GENERAL ? null : owner(endpoint, token, params);
         if (owner == null && token.keyLock() < 0) {
@@ -173,18 +176,22 @@ final class DataApi {
     }
 
     private Reply list(Owner owner, FormParams params) {
-        List<Object> objects = new ArrayList<>();
-        for (DataObject object : owner.list(params.string("Contains"))) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("id", object.id());
-            fields.put("name", object.name());
-            fields.put("stringValue", object.stringValue());
-            fields.put("intValue", object.intValue());
-            objects.add(fields);
-        }
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("dataObjects", objects);
+        fields.put("dataObjects", KeyPage.dataObjects(owner.list(params.string("Contains"))));
         return Reply.ok(fields);
+    }
+
+    /** One page of a product's keys; the key lock has no effect here (the .NET SDK documents it). */
+    private Reply getKeys(Token token, FormParams params) {
+        int productId = params.int32("ProductId");
+        if (token.productLock() != 0 && token.productLock() != productId) {
+            throw new Refusal(Messages.ACCESS_DENIED);
+        }
+        Product product = registry.existingProduct(productId);
+        if (product == null) {
+            throw new Refusal(Messages.PRODUCT_NOT_FOUND);
+        }
+        return Reply.ok(KeyPage.of(product.keys(), Math.max(1, params.int32("Page")), keysPerPage).fields());
     }
 
     private Reply keyLock(Token token, FormParams params) {

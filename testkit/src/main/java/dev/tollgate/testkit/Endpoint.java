@@ -35,11 +35,13 @@ public enum Endpoint {
     REMOVE_DATA_OBJECT_TO_KEY("data/RemoveDataObjectToKey", Permission.REMOVE_DATA_OBJECT, Scope.KEY),
     REMOVE_DATA_OBJECT_TO_MACHINE_CODE("data/RemoveDataObjectToMachineCode", Permission.REMOVE_DATA_OBJECT, Scope.MACHINE_CODE),
     REMOVE_DATA_OBJECT("data/RemoveDataObject", Permission.REMOVE_DATA_OBJECT, Scope.GENERAL),
+    /** {@code product/GetKeys}: a product's keys with their data objects, 99 to a page (key lock ignored). */
+    GET_KEYS("product/GetKeys", Permission.GET_KEYS, Scope.PRODUCT),
     /** {@code auth/KeyLock}: derives a token locked to one key from a token with key lock -1. */
     KEY_LOCK("auth/KeyLock", null, Scope.KEY);
 
     /** Where a method finds its data objects. */
-    enum Scope { KEY, MACHINE_CODE, GENERAL }
+    enum Scope { KEY, MACHINE_CODE, GENERAL, PRODUCT }
 
     private static final Map<String, Endpoint> BY_LOWER_CASE_PATH = new HashMap<>();
 

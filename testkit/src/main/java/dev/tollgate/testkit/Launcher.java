@@ -2,6 +2,7 @@ package dev.tollgate.testkit;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.logging.Logger;
  * <pre>
  * java -jar tollgate-testkit.jar --port 8080 --token T --product-id 3941 \
  *      --key AAAAA-BBBBB-CCCCC-DDDDD --data export=3 --data chart=0
+ * java -jar tollgate-testkit.jar --port 8080 --seed seed.json
  * </pre>
  *
  * <p>Once listening it prints exactly one line to stdout, {@code Cryptolens emulator listening on
@@ -29,7 +31,9 @@ public final class Launcher {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: java -jar tollgate-testkit.jar --token TOKEN --product-id ID --key KEY [--data NAME=VALUE]... [--port PORT]",
+            "       java -jar tollgate-testkit.jar --seed FILE [--port PORT]",
             "Serves a Cryptolens-compatible emulator of the data-object Web API on 127.0.0.1 until stopped.",
+            "  --seed FILE        tokens, products, keys and data objects from a JSON file (see testkit/README.md)",
             "  --token TOKEN      the access token to accept; it has every data-object permission and key lock -1",
             "  --product-id ID    the product id (an int32)",
             "  --key KEY          the license key string",
@@ -84,18 +88,36 @@ public final class Launcher {
             out.flush();
             return new Started(null, 0);
         }
+        Seed seed = null;
+        if (options.seed != null) {
+            try {
+                seed = Seed.read(Path.of(options.seed));
+            } catch (Seed.SeedException e) {
+                err.println("tollgate-testkit: " + e.getMessage());
+                err.flush();
+                return new Started(null, EXIT_USAGE);
+            }
+        }
         MOCK_WEB_SERVER_LOG.setLevel(Level.SEVERE);
         CryptolensEmulator emulator;
         try {
-            emulator = CryptolensEmulator.builder().port(options.port).requestLogLimit(1000).start();
+            CryptolensEmulator.Builder builder = CryptolensEmulator.builder().port(options.port).requestLogLimit(1000);
+            if (seed != null) {
+                builder.keysPerPage(seed.keysPerPage(99));
+            }
+            emulator = builder.start();
         } catch (UncheckedIOException e) {
             err.println("tollgate-testkit: " + e.getMessage());
             err.flush();
             return new Started(null, EXIT_FAILURE);
         }
-        LicenseKey key = emulator.product(options.productId).key(options.key);
-        options.data.forEach(key::dataObject);
-        emulator.token(options.token, Permission.allData()).keyLock(-1);
+        if (seed != null) {
+            seed.applyTo(emulator);
+        } else {
+            LicenseKey key = emulator.product(options.productId).key(options.key);
+            options.data.forEach(key::dataObject);
+            emulator.token(options.token, Permission.allData()).keyLock(-1);
+        }
         out.println(LISTENING + emulator.url());
         out.flush();
         return new Started(emulator, 0);
@@ -112,6 +134,7 @@ public final class Launcher {
     /** The parsed command line. */
     static final class Options {
         int port = 8080;
+        String seed;
         String token;
         Integer productId;
         String key;
@@ -139,7 +162,7 @@ public final class Launcher {
                     throw new UsageException("argument " + (i + 1) + " is a value without a --flag before it");
                 }
                 if (!flag.equals("--port") && !flag.equals("--token") && !flag.equals("--product-id")
-                        && !flag.equals("--key") && !flag.equals("--data")) {
+                        && !flag.equals("--key") && !flag.equals("--data") && !flag.equals("--seed")) {
                     throw new UsageException("unknown flag: " + flag);
                 }
                 if (value == null) {
@@ -170,11 +193,21 @@ public final class Launcher {
                     case "--data":
                         options.data(value);
                         break;
+                    case "--seed":
+                        options.seed = nonEmpty(flag, value);
+                        break;
                     default:
                         throw new AssertionError(flag);
                 }
             }
             if (options.help) {
+                return options;
+            }
+            if (options.seed != null) {
+                if (options.token != null || options.productId != null || options.key != null || !options.data.isEmpty()) {
+                    throw new UsageException("--seed describes tokens, products and keys itself; "
+                            + "leave out --token, --product-id, --key and --data");
+                }
                 return options;
             }
             if (options.token == null) {

@@ -1,5 +1,7 @@
 package dev.tollgate.testkit;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -40,6 +42,11 @@ public final class Product {
     /** The license key if it exists; never creates one. */
     LicenseKey existingKey(String key) {
         return key == null ? null : keys.get(key);
+    }
+
+    /** Every key of the product in key id order (the order {@code product/GetKeys} pages through). */
+    public List<LicenseKey> keys() {
+        return keys.values().stream().sorted(Comparator.comparingLong(LicenseKey::id)).toList();
     }
 
     @Override

@@ -125,4 +125,30 @@ class LauncherIT {
             assertThat(jar.getEntry("kotlin/Unit.class")).isNotNull();
         }
     }
+
+    @Test
+    void aSeedFileServesSeveralProductsAndTokens(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path seed = java.nio.file.Files.writeString(dir.resolve("seed.json"), """
+                {"tokens":[{"token":"%s","permissions":["GetKeys","ListDataObjects"],"keyLock":-1},
+                           {"token":"reader","permissions":["ListDataObjects"]}],
+                 "products":[{"id":3941,"keys":[{"key":"AAAAA-BBBBB-CCCCC-DDDDD","dataObjects":{"render":120}},
+                                                {"key":"EEEEE-FFFFF-GGGGG-HHHHH","dataObjects":{"render":7}}]},
+                             {"id":12,"keys":[{"key":"K12"}]}]}
+                """.formatted(TOKEN));
+        Process p = launch("--port", "0", "--seed", seed.toString());
+        CompletableFuture<String> stderr = drain(p.getErrorStream());
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(line).as("the listening line; stderr: %s", stderr.getNow("")).isNotNull();
+        Matcher m = LISTENING.matcher(line);
+        assertThat(m.matches()).as(line).isTrue();
+        Client client = new Client(m.group(1));
+
+        var keys = client.post("/api/product/GetKeys", "token", TOKEN, "ProductId", "3941").ok().json();
+        assertThat(keys.get("total").intValue()).isEqualTo(2);
+        assertThat(keys.get("licenseKeys").get(1).get("dataObjects").get(0).get("intValue").intValue()).isEqualTo(7);
+        assertThat(client.post("/api/product/GetKeys", "token", "reader", "ProductId", "12").error()).isEqualTo("Access denied.");
+        p.destroy();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(stderr.get(30, TimeUnit.SECONDS)).doesNotContain(TOKEN);
+    }
 }

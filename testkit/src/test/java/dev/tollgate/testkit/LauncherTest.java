@@ -149,4 +149,34 @@ class LauncherTest {
                     .hasLineCount(1);
         }
     }
+
+    @Test
+    void aSeedFileReplacesTheSingleKeyFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path seed = java.nio.file.Files.writeString(dir.resolve("seed.json"),
+                "{\"tokens\":[{\"token\":\"T\",\"permissions\":[\"GetKeys\"]}],"
+                        + "\"products\":[{\"id\":3941,\"keys\":[{\"key\":\"K\",\"dataObjects\":{\"render\":5}}]}]}");
+        Launcher.Started started = start("--port=0", "--seed", seed.toString());
+        try (CryptolensEmulator emulator = started.emulator) {
+            assertThat(started.exitCode).isZero();
+            assertThat(emulator.value(3941, "K", "render")).isEqualTo(5);
+            assertThat(new Client(emulator.url()).post("/api/product/GetKeys", "token", "T", "ProductId", "3941")
+                    .ok().json().get("total").intValue()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSeedFileWithTheSingleKeyFlagsIsABadCommandLine() {
+        Launcher.Started started = start("--seed", "seed.json", "--token", "T");
+        assertThat(started.exitCode).isEqualTo(2);
+        assertThat(err()).startsWith("tollgate-testkit: --seed describes tokens, products and keys itself;");
+    }
+
+    @Test
+    void aBrokenSeedFileIsOneLineAndExitCodeTwo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path seed = java.nio.file.Files.writeString(dir.resolve("seed.json"), "{\"tokens\":[{\"token\":\"T\",\"keyLock\":\"x\"}]}");
+        Launcher.Started started = start("--port=0", "--seed", seed.toString());
+        assertThat(started.exitCode).isEqualTo(2);
+        assertThat(err()).isEqualTo("tollgate-testkit: " + seed + ": tokens[0].keyLock: must be an int32 number" + System.lineSeparator());
+        assertThat(out()).isEmpty();
+    }
 }
