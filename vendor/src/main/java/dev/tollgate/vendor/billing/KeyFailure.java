@@ -1,0 +1,10 @@
+package dev.tollgate.vendor.billing;
+
+/** The work on one key cannot go on (an invalid record, a counter changed by hand); other keys can. */
+public final class KeyFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    KeyFailure(String message) {
+        super(message, null, false, false);
+    }
+}
