@@ -91,6 +91,9 @@ public final class Closing {
                         failures.add("key " + key + ", " + feature + ": " + e.getMessage());
                         continue;
                     }
+                    if (e.kind() == ApiFailure.Kind.NOT_FOUND && rows.isEmpty()) {
+                        throw e; // the one key named does not exist: nothing was read, nothing written
+                    }
                     throw new Stopped(e, finished, keys.size());
                 }
             }

@@ -98,7 +98,12 @@ class VendorJarIT {
         assertThat(lines).hasSize(251).first().isEqualTo("key,feature,value");
         assertThat(lines).contains("KEY-000,render,0", "KEY-098,render,98", "KEY-099,render,99", "KEY-249,render,249");
         assertThat(emulator.requests(Endpoint.GET_KEYS)).extracting(c -> c.param("Page").orElse("")).containsExactly("1", "2", "3");
-        assertThat(r.err()).isEmpty();
+        assertThat(r.err()).as("no progress bar when stderr is not a terminal").isEmpty();
+
+        VendorJar.Result bar = VendorJar.run(TOKEN, args("usage", "--format", "csv", "--progress"));
+        assertThat(bar.out()).isEqualTo(r.out());
+        assertThat(bar.err()).startsWith("\rusage 3941 [").endsWith("] 250/250 keys" + System.lineSeparator())
+                .doesNotContain("\n\r");
     }
 
     @Test
@@ -329,10 +334,8 @@ class VendorJarIT {
         VendorJar.Result key = VendorJar.run(TOKEN, args("close", "--key", "NO-SUCH-KEY", "--period", "2026-11",
                 "--feature", "render", "--carry", "--out", dir.resolve("statements").toString()));
         assertThat(key.exit()).isEqualTo(1);
-        assertThat(key.errLines()).containsExactly("tollgate-vendor: stopped after 0 of 1 keys: key NO-SUCH-KEY was not "
-                + "found in product 3941, or the token's key lock excludes it (Not enough permission and/or key not found.); "
-                + "the keys finished are closed, and running the same command again finishes the rest without billing "
-                + "anything twice");
+        assertThat(key.errLines()).containsExactly("tollgate-vendor: key NO-SUCH-KEY was not found in product 3941, or "
+                + "the token's key lock excludes it (Not enough permission and/or key not found.); nothing was changed");
     }
 
     @Test
