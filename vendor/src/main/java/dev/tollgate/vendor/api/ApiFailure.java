@@ -4,6 +4,14 @@ package dev.tollgate.vendor.api;
  * A Web API call that did not succeed: refused by the service ({@code "result":1}) or not answered
  * properly (transport failure, HTTP 429/5xx, a body that is not a Web API reply). The message is one
  * line for a person and never holds the token.
+ *
+ * <pre>{@code
+ * try {
+ *     api.dataObjects(3941, key);
+ * } catch (ApiFailure f) {
+ *     if (f.kind() == ApiFailure.Kind.NOT_FOUND) { ... }   // f.serviceMessage(): "Not enough permission and/or key not found."
+ * }
+ * }</pre>
  */
 public final class ApiFailure extends Exception {
     private static final long serialVersionUID = 1L;

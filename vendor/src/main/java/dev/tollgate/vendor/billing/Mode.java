@@ -5,6 +5,10 @@ import java.util.Locale;
 /**
  * How a close leaves a usage counter: {@code reset} takes the billed units off it, {@code carry} leaves
  * it and bills the growth since the last closed period.
+ *
+ * <pre>{@code
+ * Mode.RESET.word()   // "reset", as in statements
+ * }</pre>
  */
 public enum Mode {
     RESET, CARRY;

@@ -3,6 +3,8 @@ package dev.tollgate.vendor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testkit.CryptolensEmulator;
+import dev.tollgate.testkit.Endpoint;
+import dev.tollgate.testkit.Fault;
 import dev.tollgate.testkit.Permission;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,5 +197,24 @@ class CliTest {
         off.keyDone();
         off.finish();
         assertThat(bar.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aCloseStoppedHalfWaySaysWhatItFinishedAndThatARerunIsSafe() {
+        for (int i = 1; i <= 3; i++) {
+            emulator.product(3941).key("K" + i).dataObject("render", i);
+        }
+        emulator.token(TOKEN, Permission.GET_KEYS, Permission.LIST_DATA_OBJECTS, Permission.ADD_DATA_OBJECT).keyLock(-1);
+        emulator.failNext(Endpoint.ADD_DATA_OBJECT_TO_KEY, 1, Fault.latency(Duration.ZERO));
+        emulator.failAlways(Endpoint.ADD_DATA_OBJECT_TO_KEY, Fault.serverError());
+
+        assertThat(run("close", "--url", emulator.url(), "--product", "3941", "--period", "2026-11", "--feature", "render",
+                "--carry", "--out", dir.resolve("st").toString())).isEqualTo(1);
+
+        assertThat(err()).isEqualTo("tollgate-vendor: stopped after 1 of 3 keys: data/AddDataObjectToKey: HTTP 503 from "
+                + "the service; gave up after several tries with backoff; the keys finished are closed, and running the same "
+                + "command again finishes the rest without billing anything twice\n");
+        assertThat(out()).isEmpty();
+        assertThat(dir.resolve("st")).doesNotExist();
     }
 }
