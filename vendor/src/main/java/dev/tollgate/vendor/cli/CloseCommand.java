@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code close}: the end-of-period statement of every key and usage feature, and the reset or carry,
  * each exactly once. See README "Billing".
  */
-@Command(name = "close", description = "Close a billing period: bill each key's usage once, then reset or carry the counters.")
+@Command(name = "close", mixinStandardHelpOptions = true, description = "Close a billing period: bill each key's usage once, then reset or carry the counters.")
 final class CloseCommand implements Callable<Integer> {
     @ParentCommand
     VendorCommand parent;

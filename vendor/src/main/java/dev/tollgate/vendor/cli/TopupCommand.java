@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code topup}: adds prepaid credits to one key's counter, once per order id. */
-@Command(name = "topup", description = "Add prepaid credits to a key's counter (created if missing), once per order id.")
+@Command(name = "topup", mixinStandardHelpOptions = true, description = "Add prepaid credits to a key's counter (created if missing), once per order id.")
 final class TopupCommand implements Callable<Integer> {
     static final int MAX_UNITS = (1 << 29) - 1;
 

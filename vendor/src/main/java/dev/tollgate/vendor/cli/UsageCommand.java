@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code usage}: every key of the product with its counters, one row per key and data object (a key
  * without any gets one row with no feature). The tool's own records ({@code tollgate.*}) are left out.
  */
-@Command(name = "usage", description = "Every key of the product with its counters (feature, value), one row each.")
+@Command(name = "usage", mixinStandardHelpOptions = true, description = "Every key of the product with its counters (feature, value), one row each.")
 final class UsageCommand implements Callable<Integer> {
     static final List<String> HEADERS = List.of("key", "feature", "value");
 

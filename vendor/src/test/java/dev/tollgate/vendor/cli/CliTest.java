@@ -217,4 +217,11 @@ class CliTest {
         assertThat(out()).isEmpty();
         assertThat(dir.resolve("st")).doesNotExist();
     }
+
+    @Test
+    void eachCommandHasItsOwnHelp() {
+        assertThat(run("close", "--help")).isZero();
+        assertThat(out()).startsWith("Usage: tollgate-vendor close ").contains("--reset", "--carry", "--dry-run", "--token-file");
+        assertThat(err()).isEmpty();
+    }
 }
