@@ -224,4 +224,35 @@ class CliTest {
         assertThat(out()).startsWith("Usage: tollgate-vendor close ").contains("--reset", "--carry", "--dry-run", "--token-file");
         assertThat(err()).isEmpty();
     }
+
+    @Test
+    void recordsSealedWithAnotherSecretAreNotBelieved() {
+        emulator.product(3941).key("K1").dataObject("render", 7);
+        emulator.token(TOKEN, Permission.GET_KEYS, Permission.LIST_DATA_OBJECTS, Permission.ADD_DATA_OBJECT).keyLock(-1);
+        String[] close = {"close", "--url", emulator.url(), "--product", "3941", "--period", "2026-11", "--feature",
+                "render", "--carry", "--out", dir.resolve("st").toString()};
+        env.put("TOLLGATE_RECORD_SECRET", "first-secret");
+        assertThat(run(close)).isZero();
+
+        env.put("TOLLGATE_RECORD_SECRET", "another-secret");
+        err.reset();
+        assertThat(run(close)).isEqualTo(1);
+        assertThat(err().lines().toList()).contains("tollgate-vendor: not closed: key K1, render: "
+                + "tollgate.close.render.202611 does not carry this vendor's seal (added by someone else, or sealed with "
+                + "another token or TOLLGATE_RECORD_SECRET)");
+    }
+
+    @Test
+    void aTopupWithATokenThatMayNotDecrementChangesNothing() {
+        emulator.product(3941).key("K1").dataObject("export", 7);
+        emulator.token(TOKEN, Permission.LIST_DATA_OBJECTS, Permission.ADD_DATA_OBJECT, Permission.INCREMENT_INT_VALUE,
+                Permission.SET_INT_VALUE).keyLock(-1);
+        assertThat(run("topup", "--url", emulator.url(), "--product", "3941", "--key", "K1", "--feature", "export",
+                "--units", "5", "--order", "A-1")).isEqualTo(1);
+        assertThat(err()).isEqualTo("tollgate-vendor: the token may not call data/DecrementIntValueToKey (Access denied.): "
+                + "it needs the DecrementIntValue permission, and a product lock of 0 or 3941; run the same command again "
+                + "once fixed: the order is applied once\n");
+        assertThat(emulator.product(3941).key("K1").dataObjects()).hasSize(1);
+        assertThat(emulator.value(3941, "K1", "export")).isEqualTo(7);
+    }
 }
