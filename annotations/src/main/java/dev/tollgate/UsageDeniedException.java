@@ -10,14 +10,20 @@ package dev.tollgate;
  *     if (e.getReason() == UsageDeniedException.Reason.CREDITS_EXHAUSTED) {
  *         ui.offerTopUp(e.getFeature());
  *     }
- *     ui.show(e.getMessage());   // Feature 'export' denied: no credits left (needs 1, has 0)
+ *     ui.show(e.getMessage());   // Feature 'export' denied: 0 credits left (needs 1)
  * }
  * }</pre>
  *
  * <p>A vendor may configure another exception per feature. That class must be unchecked and have a
  * public constructor taking, in order of preference, a {@code UsageDeniedException} (subclasses
  * pass it to {@link #UsageDeniedException(UsageDeniedException)}), a {@code (String, Throwable)}
- * pair, or a {@code String}; the denial is then its cause.
+ * pair, or a {@code String}. What becomes of the denial depends on that constructor: a subclass built
+ * with {@code super(denial)} is a copy of the denial (same feature, reason, units and message) and has no
+ * cause; with {@code (String, Throwable)} the denial is passed as the cause; with {@code (String)} the
+ * denial is made the cause unless the constructor set one.
+ *
+ * <p>Messages say what is left: {@code Feature 'export' denied: 1 credit left (needs 2)},
+ * {@code Feature 'render' denied: usage cap reached: used 9 of 10 (needs 2)}.
  */
 public class UsageDeniedException extends RuntimeException {
 
@@ -61,6 +67,7 @@ public class UsageDeniedException extends RuntimeException {
     private final Reason reason;
     private final long unitsRequested;
     private final long unitsLeft;
+    private final long cap;
     private final String detail;
 
     /**
@@ -75,11 +82,24 @@ public class UsageDeniedException extends RuntimeException {
      */
     public UsageDeniedException(String feature, Reason reason, long unitsRequested, long unitsLeft,
             String detail) {
-        super(message(feature, reason, unitsRequested, unitsLeft, detail));
+        this(feature, reason, unitsRequested, unitsLeft, UNKNOWN, detail);
+    }
+
+    /**
+     * A denial that knows the usage cap, so that its message says how much was used:
+     * {@code new UsageDeniedException("render", Reason.CAP_REACHED, 2, 1, 10, null)} reads
+     * {@code Feature 'render' denied: usage cap reached: used 9 of 10 (needs 2)}.
+     *
+     * @param cap the usage cap of a {@link Reason#CAP_REACHED} denial, or {@link #UNKNOWN}
+     */
+    public UsageDeniedException(String feature, Reason reason, long unitsRequested, long unitsLeft, long cap,
+            String detail) {
+        super(message(feature, reason, unitsRequested, unitsLeft, cap, detail));
         this.feature = feature;
         this.reason = reason;
         this.unitsRequested = unitsRequested;
         this.unitsLeft = unitsLeft;
+        this.cap = cap;
         this.detail = detail;
     }
 
@@ -93,7 +113,7 @@ public class UsageDeniedException extends RuntimeException {
      * }</pre>
      */
     protected UsageDeniedException(UsageDeniedException denial) {
-        this(denial.feature, denial.reason, denial.unitsRequested, denial.unitsLeft, denial.detail);
+        this(denial.feature, denial.reason, denial.unitsRequested, denial.unitsLeft, denial.cap, denial.detail);
     }
 
     /** The feature, as named in {@code @Metered} or in a retrofit rule. */
@@ -116,20 +136,42 @@ public class UsageDeniedException extends RuntimeException {
         return unitsLeft;
     }
 
+    /**
+     * The usage cap of a {@link Reason#CAP_REACHED} denial when known, else {@link #UNKNOWN}; the units used
+     * are then {@code getCap() - getUnitsLeft()}.
+     */
+    public long getCap() {
+        return cap;
+    }
+
     /** What a person should know or do about it, or {@code null}. */
     public String getDetail() {
         return detail;
     }
 
-    private static String message(String feature, Reason reason, long requested, long left, String detail) {
-        StringBuilder m = new StringBuilder("Feature '").append(feature).append("' denied: ")
-                .append(reason == null ? "unknown reason" : reason.text());
-        if (reason == Reason.CREDITS_EXHAUSTED || reason == Reason.CAP_REACHED) {
+    private static String message(String feature, Reason reason, long requested, long left, long cap,
+            String detail) {
+        StringBuilder m = new StringBuilder("Feature '").append(feature).append("' denied: ");
+        if (reason == Reason.CREDITS_EXHAUSTED && left != UNKNOWN) {
+            m.append(left).append(left == 1 ? " credit" : " credits").append(" left (needs ").append(requested)
+                    .append(')');
+        } else if (reason == Reason.CAP_REACHED) {
+            m.append(reason.text());
+            if (cap != UNKNOWN && left != UNKNOWN) {
+                m.append(": used ").append(cap - left).append(" of ").append(cap);
+            } else if (cap != UNKNOWN) {
+                m.append(": the cap is ").append(cap);
+            }
             m.append(" (needs ").append(requested);
-            if (left != UNKNOWN) {
-                m.append(", has ").append(left);
+            if (cap == UNKNOWN && left != UNKNOWN) {
+                m.append(", room for ").append(left);
             }
             m.append(')');
+        } else {
+            m.append(reason == null ? "unknown reason" : reason.text());
+            if (reason == Reason.CREDITS_EXHAUSTED) {
+                m.append(" (needs ").append(requested).append(')');
+            }
         }
         if (detail != null && !detail.isEmpty()) {
             m.append(": ").append(detail);

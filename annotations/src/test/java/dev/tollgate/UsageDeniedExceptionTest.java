@@ -23,14 +23,39 @@ class UsageDeniedExceptionTest {
     void noCreditsLeftSaysWhatWasNeededAndWhatIsLeft() {
         UsageDeniedException e = new UsageDeniedException("export", Reason.CREDITS_EXHAUSTED, 1, 0, null);
 
-        assertThat(e).hasMessage("Feature 'export' denied: no credits left (needs 1, has 0)");
+        assertThat(e).hasMessage("Feature 'export' denied: 0 credits left (needs 1)");
     }
 
     @Test
-    void aReachedCapSaysWhatWasNeededAndWhatRoomIsLeft() {
+    void oneCreditLeftIsSaidInTheSingular() {
+        UsageDeniedException e = new UsageDeniedException("export", Reason.CREDITS_EXHAUSTED, 2, 1, null);
+
+        assertThat(e).hasMessage("Feature 'export' denied: 1 credit left (needs 2)");
+    }
+
+    @Test
+    void aReachedCapSaysHowMuchWasUsedOfTheCap() {
+        UsageDeniedException e = new UsageDeniedException("charts", Reason.CAP_REACHED, 5, 2, 10, null);
+
+        assertThat(e).hasMessage("Feature 'charts' denied: usage cap reached: used 8 of 10 (needs 5)");
+        assertThat(e.getCap()).isEqualTo(10);
+        assertThat(e.getUnitsLeft()).isEqualTo(2);
+    }
+
+    @Test
+    void aReachedCapWithoutAKnownCapSaysTheRoomLeft() {
         UsageDeniedException e = new UsageDeniedException("charts", Reason.CAP_REACHED, 5, 2, null);
 
-        assertThat(e).hasMessage("Feature 'charts' denied: usage cap reached (needs 5, has 2)");
+        assertThat(e).hasMessage("Feature 'charts' denied: usage cap reached (needs 5, room for 2)");
+        assertThat(e.getCap()).isEqualTo(UsageDeniedException.UNKNOWN);
+    }
+
+    @Test
+    void aKnownCapWithUnknownUsageSaysTheCap() {
+        UsageDeniedException e = new UsageDeniedException("charts", Reason.CAP_REACHED, 5,
+                UsageDeniedException.UNKNOWN, 10, null);
+
+        assertThat(e).hasMessage("Feature 'charts' denied: usage cap reached: the cap is 10 (needs 5)");
     }
 
     @ParameterizedTest
@@ -55,7 +80,7 @@ class UsageDeniedExceptionTest {
     @Test
     void theDetailIsAppended() {
         assertThat(new UsageDeniedException("export", Reason.CREDITS_EXHAUSTED, 1, 0, "buy more at acme.example"))
-                .hasMessage("Feature 'export' denied: no credits left (needs 1, has 0): buy more at acme.example");
+                .hasMessage("Feature 'export' denied: 0 credits left (needs 1): buy more at acme.example");
         assertThat(new UsageDeniedException("export", Reason.BACKEND_UNAVAILABLE, 1, -1, "connect timed out"))
                 .hasMessage("Feature 'export' denied: licensing backend unavailable: connect timed out");
         assertThat(new UsageDeniedException("export", Reason.MISCONFIGURED, 1, -1,
@@ -95,7 +120,7 @@ class UsageDeniedExceptionTest {
 
     @Test
     void theCopyConstructorKeepsEveryField() {
-        UsageDeniedException denial = new UsageDeniedException("charts", Reason.CAP_REACHED, 5, 2, "cap is 100");
+        UsageDeniedException denial = new UsageDeniedException("charts", Reason.CAP_REACHED, 5, 2, 100, "top up");
 
         OutOfCreditsException copy = new OutOfCreditsException(denial);
 
@@ -104,7 +129,9 @@ class UsageDeniedExceptionTest {
         assertThat(copy.getReason()).isEqualTo(Reason.CAP_REACHED);
         assertThat(copy.getUnitsRequested()).isEqualTo(5);
         assertThat(copy.getUnitsLeft()).isEqualTo(2);
-        assertThat(copy.getDetail()).isEqualTo("cap is 100");
+        assertThat(copy.getCap()).isEqualTo(100);
+        assertThat(copy.getDetail()).isEqualTo("top up");
+        assertThat(copy.getCause()).as("a copy is the denial; it has no cause").isNull();
     }
 
     @Test

@@ -12,9 +12,14 @@ import dev.tollgate.agent.log.Log;
 /**
  * Builds the exception a denied call throws: {@link UsageDeniedException}, or the class configured for
  * the feature, loaded through the class loader of the metered class. The configured class needs a
- * public constructor taking a {@code UsageDeniedException}, a {@code (String, Throwable)} pair or a
- * {@code String}; the denial becomes its cause. A class that cannot be built makes the call fail with
- * a {@code UsageDeniedException} whose reason is {@code MISCONFIGURED}, and is reported once.
+ * public constructor taking a {@code UsageDeniedException} (a subclass calling {@code super(denial)} is a
+ * copy of the denial, without a cause), a {@code (String, Throwable)} pair (the denial is passed as the
+ * cause) or a {@code String} (the denial is made the cause unless the constructor set one).
+ *
+ * <p>A class that cannot serve in a metered class's loader (not found, checked, abstract, no usable
+ * constructor) is found before the call is charged: {@link #refuse} denies the call as {@code MISCONFIGURED},
+ * and says so once. A constructor that throws when a denial is built makes that denial a
+ * {@code UsageDeniedException} whose reason is {@code MISCONFIGURED}, also reported once.
  */
 final class DenialFactory {
 
@@ -87,6 +92,23 @@ final class DenialFactory {
                 constructor(type, UsageDeniedException.class) != null
                         || constructor(type, String.class, Throwable.class) != null
                         || constructor(type, String.class) != null);
+    }
+
+    /** Why the class cannot serve in this factory's class loader, or {@code null} when it can. */
+    String problem() {
+        return problem;
+    }
+
+    /**
+     * The denial of a call that was not charged because the class cannot serve ({@link #problem()} is not
+     * null): {@code MISCONFIGURED}, naming the class, with one line on stderr naming the config line.
+     */
+    UsageDeniedException refuse(String feature, long units) {
+        Log.errorOnce("exception:" + className + ":" + problem + ":" + describe(loader), configKey + ": " + className
+                + " cannot be used: " + problem + " (as seen by " + describe(loader) + "); every call of '" + feature
+                + "' from there is denied (misconfigured) until this is fixed");
+        return new UsageDeniedException(feature, UsageDeniedException.Reason.MISCONFIGURED, units,
+                UsageDeniedException.UNKNOWN, "denial exception " + className + ": " + problem);
     }
 
     /** The exception for {@code denial}. Never throws. */

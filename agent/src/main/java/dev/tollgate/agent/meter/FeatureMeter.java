@@ -71,6 +71,12 @@ final class FeatureMeter {
         return feature == null ? 1 : feature.cost();
     }
 
+    /** The usage cap, for a denial's message; {@link dev.tollgate.UsageDeniedException#UNKNOWN} when none. */
+    long cap() {
+        return feature == null || feature.mode() != Feature.Mode.USAGE || feature.bound() == null
+                ? dev.tollgate.UsageDeniedException.UNKNOWN : feature.bound();
+    }
+
     /** From a closed {@link Allowance}: charge this call with one backend step. */
     static final Denial STRICTLY = new Denial(null, 0, -1, "charge strictly");
 

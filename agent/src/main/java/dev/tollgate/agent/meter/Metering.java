@@ -69,7 +69,14 @@ public final class Metering implements Gate, Sites.Listener {
         synchronized (features) {
             allowance = allowances.get(feature.name);
         }
-        SiteMeter meter = new SiteMeter(site, feature, feature.cost(site.cost()), allowance);
+        // A feature that throws its own exception is checked in the site's class loader at its first call.
+        boolean verified = Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass);
+        put(new SiteMeter(site, feature, feature.cost(site.cost()), allowance, verified));
+        Log.debug("metering " + site);
+    }
+
+    private void put(SiteMeter meter) {
+        Site site = meter.site;
         synchronized (this) {
             SiteMeter[] table = bySite;
             if (site.id() >= table.length) {
@@ -80,7 +87,6 @@ public final class Metering implements Gate, Sites.Listener {
             table[site.id()] = meter;
             bySite = table;
         }
-        Log.debug("metering " + site);
     }
 
     /*
@@ -122,8 +128,29 @@ public final class Metering implements Gate, Sites.Listener {
     }
 
     /** The rest of {@link #enter}: a strict charge, a call allowed uncharged, or a denial. */
-    private Object chargedOtherwise(SiteMeter m, Calls c, FeatureMeter.Denial first, Class<?> host) {
+    private Object chargedOtherwise(SiteMeter site, Calls c, FeatureMeter.Denial first, Class<?> host) {
         FeatureMeter.Denial denial = first;
+        SiteMeter m = site;
+        if (!m.verified) {
+            // Its first call: a denial exception that cannot be built here denies every call, uncharged.
+            Throwable refused = m.refusal(host);
+            if (refused != null) {
+                return refused;
+            }
+            m = m.verified();
+            put(m);
+            if (m.allowance != null) {
+                try {
+                    denial = m.allowance.charge(c, m.cost);
+                } catch (Throwable failure) {
+                    denial = internalError(m, failure);
+                }
+                if (denial == null) {
+                    c.depth = 1;
+                    return c;
+                }
+            }
+        }
         if (denial == FeatureMeter.STRICTLY) {
             try {
                 denial = m.feature.charge(c, m.cost); // strict, or a journal closed at exit
@@ -325,30 +352,58 @@ public final class Metering implements Gate, Sites.Listener {
         /** The table of the feature's {@link CallsByThread}; here, to spare the hot path two dependent loads. */
         final Calls[] calls;
         final int cost;
-        /** The feature's allowance when it is journaled (then its charge is the allowance's), else null. */
+        /**
+         * The feature's allowance when it is journaled (then its charge is the allowance's), else null; null as
+         * well until the site is {@link #verified}, so that its first call takes the path that verifies it.
+         */
         final Allowance allowance;
+        /** The feature's allowance, also before the site is verified. */
+        private final Allowance journaled;
+        /** Whether the feature's denial exception is known to be buildable in this site's class loader. */
+        final boolean verified;
         private volatile DenialFactory factory;
 
-        SiteMeter(Site site, FeatureMeter feature, int cost, Allowance allowance) {
+        SiteMeter(Site site, FeatureMeter feature, int cost, Allowance allowance, boolean verified) {
             this.site = site;
             this.feature = feature;
             this.calls = feature.calls.table;
             this.cost = cost;
-            this.allowance = allowance;
+            this.journaled = allowance;
+            this.allowance = verified ? allowance : null;
+            this.verified = verified;
         }
 
-        Throwable denial(FeatureMeter.Denial d, Class<?> host) {
-            UsageDeniedException denial = new UsageDeniedException(feature.name, d.reason, d.units,
-                    d.left < 0 ? UsageDeniedException.UNKNOWN : d.left, d.detail);
-            if (Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass)) {
-                return withoutAgentFrames(denial);
-            }
+        /** This site, its denial exception found buildable. */
+        SiteMeter verified() {
+            SiteMeter v = new SiteMeter(site, feature, cost, journaled, true);
+            v.factory = factory;
+            return v;
+        }
+
+        /** The denial of every call when the feature's exception cannot be built for {@code host}; else null. */
+        Throwable refusal(Class<?> host) {
+            DenialFactory f = factoryFor(host);
+            return f.problem() == null ? null : withoutAgentFrames(f.refuse(feature.name, cost));
+        }
+
+        private DenialFactory factoryFor(Class<?> host) {
             DenialFactory f = factory;
             if (f == null || !f.servesLoaderOf(host)) {
                 f = DenialFactory.resolve(feature.exceptionClass, feature.exceptionKey, host);
                 factory = f;
             }
-            Throwable thrown = f.create(withoutAgentFrames(denial));
+            return f;
+        }
+
+        Throwable denial(FeatureMeter.Denial d, Class<?> host) {
+            UsageDeniedException denial = new UsageDeniedException(feature.name, d.reason, d.units,
+                    d.left < 0 ? UsageDeniedException.UNKNOWN : d.left,
+                    d.reason == UsageDeniedException.Reason.CAP_REACHED ? feature.cap() : UsageDeniedException.UNKNOWN,
+                    d.detail);
+            if (Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass)) {
+                return withoutAgentFrames(denial);
+            }
+            Throwable thrown = factoryFor(host).create(withoutAgentFrames(denial));
             return thrown == denial ? thrown : withoutAgentFrames(thrown);
         }
     }

@@ -78,7 +78,7 @@ class MeteredMethodsIT {
 
         Map<String, String> costly = r.fields("costly");
         assertThat(costly).containsEntry("returned", "1").containsEntry("bodies", "1").containsEntry("left", "2");
-        assertThat(costly.get("message")).isEqualTo("Feature 'costly' denied: no credits left (needs 3, has 2)");
+        assertThat(costly.get("message")).isEqualTo("Feature 'costly' denied: 2 credits left (needs 3)");
 
         // super.work() inside an override is the same feature on the same thread: charged once per call.
         assertDeniedAfter(r, "override", 2, "CREDITS_EXHAUSTED");
@@ -87,7 +87,7 @@ class MeteredMethodsIT {
         assertThat(r.line("nested-inner")).isEqualTo("inner=2");
         // outer (2 credits) calls other (3 credits): both are charged, so the third call is denied by outer.
         assertThat(r.fields("other")).containsEntry("returned", "2").containsEntry("bodies", "2")
-                .containsEntry("message", "Feature 'outer' denied: no credits left (needs 1, has 0)");
+                .containsEntry("message", "Feature 'outer' denied: 0 credits left (needs 1)");
 
         assertThat(r.line("typelevel-free")).isEqualTo("toString=5 free=5");
 

@@ -81,19 +81,19 @@ class RetrofitIT {
         assertThat(capitalize).as(r.toString()).containsEntry("returned", "3").containsEntry("denied", "2")
                 .containsEntry("result", "Hello").containsEntry("reason", "CREDITS_EXHAUSTED")
                 .containsEntry("loader", "null"); // the one UsageDeniedException, from the bootstrap class path
-        assertThat(capitalize.get("message")).isEqualTo("Feature 'capitalize' denied: no credits left (needs 1, has 0)");
+        assertThat(capitalize.get("message")).isEqualTo("Feature 'capitalize' denied: 0 credits left (needs 1)");
 
         // abbreviate(String, int) calls the longer overloads, which the rule matches too: one charge per call.
         assertThat(r.fields("abbreviate")).containsEntry("returned", "2").containsEntry("denied", "1")
                 .containsEntry("result", "abc...")
-                .containsEntry("message", "Feature 'abbreviate' denied: no credits left (needs 2, has 1)");
+                .containsEntry("message", "Feature 'abbreviate' denied: 1 credit left (needs 2)");
 
         assertThat(r.fields("reverse")).containsEntry("returned", "2").containsEntry("denied", "2")
                 .containsEntry("result", "cba").containsEntry("reason", "CAP_REACHED");
 
         // '+' on an interface: ToStringBuilder's only supertype outside the JDK is Builder; through the bridge too.
         assertThat(r.fields("build")).containsEntry("returned", "2").containsEntry("denied", "1")
-                .containsEntry("message", "Feature 'build' denied: no credits left (needs 2, has 0)");
+                .containsEntry("message", "Feature 'build' denied: 0 credits left (needs 2)");
 
         assertThat(r.fields("free")).containsEntry("returned", "10").containsEntry("denied", "0");
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.agent.log.Log;
@@ -74,7 +76,7 @@ class InstrumentedMethodsTest {
         Throwable denied = call(paid, "instanceMethod");
 
         assertThat(denied).isInstanceOf(UsageDeniedException.class)
-                .hasMessage("Feature 'instance' denied: no credits left (needs 1, has 0)");
+                .hasMessage("Feature 'instance' denied: 0 credits left (needs 1)");
         assertThat(((UsageDeniedException) denied).getReason()).isEqualTo(UsageDeniedException.Reason.CREDITS_EXHAUSTED);
         assertThat(bodies(loader, "instance")).isEqualTo(2);
         assertThat(denied.getStackTrace()[0].getClassName()).as("the trace starts at the metered method")
@@ -222,22 +224,75 @@ class InstrumentedMethodsTest {
         assertThat(copy.getClass().getName()).isEqualTo("fixtures.CopyDenial");
         assertThat(copy.getClass().getClassLoader()).isSameAs(loader);
         assertThat(copy).isInstanceOf(UsageDeniedException.class)
-                .hasMessage("Feature 'custom' denied: no credits left (needs 1, has 0)");
+                .hasMessage("Feature 'custom' denied: 0 credits left (needs 1)");
         assertThat(copy.getStackTrace()[0].getClassName()).isEqualTo("fixtures.Paid");
     }
 
+    /** As the README says, per constructor shape: a copy is the denial and has no cause; the others carry it. */
+    @ParameterizedTest
+    @CsvSource({"fixtures.CopyDenial, false", "fixtures.OutOfCreditsException, true", "fixtures.MessageDenial, true"})
+    void eachConstructorShapeCarriesTheDenialAsTheReadmeSays(String exception, boolean denialIsTheCause)
+            throws Exception {
+        ClassLoader loader = meter("local:\n  credits: { custom: 0 }\nfeatures:\n  custom: { mode: credits, "
+                + "exception: " + exception + " }\n");
+        Throwable thrown = call(newInstance(loader, "fixtures.Paid"), "custom");
+        assertThat(thrown.getClass().getName()).isEqualTo(exception);
+        assertThat(thrown).hasMessage("Feature 'custom' denied: 0 credits left (needs 1)");
+        UsageDeniedException denial;
+        if (denialIsTheCause) {
+            assertThat(thrown).hasCauseInstanceOf(UsageDeniedException.class);
+            denial = (UsageDeniedException) thrown.getCause();
+        } else {
+            assertThat(thrown).isInstanceOf(UsageDeniedException.class).hasNoCause();
+            denial = (UsageDeniedException) thrown;
+        }
+        assertThat(denial.getReason()).isEqualTo(UsageDeniedException.Reason.CREDITS_EXHAUSTED);
+    }
+
     @Test
-    void anExceptionWithOnlyAMessageConstructorGetsTheDenialAsItsCause() throws Exception {
+    void aDenialExceptionFoundNowhereDeniesEveryCallUnchargedWithOneLineNamingTheClassAndTheConfigLine()
+            throws Exception {
         ClassLoader loader = meter("""
                 local:
-                  credits: { custom: 0 }
+                  dir: ledger
+                  credits: { custom: 2 }
                 features:
-                  custom: { mode: credits, exception: fixtures.MessageDenial }
+                  custom:
+                    mode: credits
+                    exception: com.acme.NoSuchException
                 """);
-        Throwable thrown = call(newInstance(loader, "fixtures.Paid"), "custom");
-        assertThat(thrown.getClass().getName()).isEqualTo("fixtures.MessageDenial");
-        assertThat(thrown).hasMessage("Feature 'custom' denied: no credits left (needs 1, has 0)")
-                .hasCauseInstanceOf(UsageDeniedException.class);
+        Object paid = newInstance(loader, "fixtures.Paid");
+        for (int i = 0; i < 3; i++) {
+            Throwable denied = call(paid, "custom");
+            assertThat(denied).isExactlyInstanceOf(UsageDeniedException.class)
+                    .hasMessage("Feature 'custom' denied: misconfigured: denial exception com.acme.NoSuchException: "
+                            + "class com.acme.NoSuchException not found");
+            assertThat(((UsageDeniedException) denied).getReason()).isEqualTo(UsageDeniedException.Reason.MISCONFIGURED);
+        }
+        assertThat(bodies(loader, "custom")).isZero();
+        assertThat(agent.ledger().read("custom").value()).as("no call was charged").isEqualTo(2);
+        assertThat(logged.stream().filter(l -> l.contains("com.acme.NoSuchException"))).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("[tollgate] error: tollgate.yml:7: features.custom.exception: "
+                        + "com.acme.NoSuchException cannot be used: class com.acme.NoSuchException not found (as seen by "
+                        + "class loader ").endsWith("); every call of 'custom' from there is denied (misconfigured) "
+                        + "until this is fixed"));
+    }
+
+    @Test
+    void aUsageCapDenialSaysHowMuchWasUsedOfTheCap() throws Exception {
+        ClassLoader loader = meter("""
+                local:
+                  dir: ledger
+                features:
+                  usage: { mode: usage, bound: 2 }
+                """);
+        Object paid = newInstance(loader, "fixtures.Paid");
+        assertThat(call(paid, "used")).isNull();
+        assertThat(call(paid, "used")).isNull();
+        Throwable denied = call(paid, "used");
+        assertThat(denied).isInstanceOf(UsageDeniedException.class)
+                .hasMessage("Feature 'usage' denied: usage cap reached: used 2 of 2 (needs 1)");
+        assertThat(((UsageDeniedException) denied).getCap()).isEqualTo(2);
     }
 
     @Test
@@ -293,7 +348,7 @@ class InstrumentedMethodsTest {
         Object paid = newInstance(loader, "fixtures.Paid");
         assertThat(call(paid, "costly")).isNull();
         Throwable denied = call(paid, "costly");
-        assertThat(denied).hasMessage("Feature 'costly' denied: no credits left (needs 3, has 2)");
+        assertThat(denied).hasMessage("Feature 'costly' denied: 2 credits left (needs 3)");
     }
 
     @Test
@@ -302,6 +357,6 @@ class InstrumentedMethodsTest {
         Object paid = newInstance(loader, "fixtures.Paid");
         assertThat(call(paid, "instanceMethod")).isNull();
         assertThat(call(paid, "instanceMethod")).isNull();
-        assertThat(call(paid, "instanceMethod")).hasMessage("Feature 'instance' denied: no credits left (needs 2, has 1)");
+        assertThat(call(paid, "instanceMethod")).hasMessage("Feature 'instance' denied: 1 credit left (needs 2)");
     }
 }

@@ -59,7 +59,7 @@ class LoadedClassesTest {
         assertThat(call(paid, null, "export")).isNull();
         assertThat(call(paid, null, "export")).isNull();
         assertThat(call(paid, null, "export")).isInstanceOf(UsageDeniedException.class)
-                .hasMessage("Feature 'export' denied: no credits left (needs 1, has 0)");
+                .hasMessage("Feature 'export' denied: 0 credits left (needs 1)");
         assertThat(bodies(loader, "export")).as("2 free calls before, 2 charged after").isEqualTo(4);
         assertThat(agent.installation().errors()).isZero();
     }

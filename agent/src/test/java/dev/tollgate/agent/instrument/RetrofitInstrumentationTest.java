@@ -75,7 +75,7 @@ class RetrofitInstrumentationTest {
         assertThat(call(merger, "merge", list, List.of("a"))).isNull();
         Throwable denied = call(merger, "merge", list, List.of("a"));
         assertThat(denied).isInstanceOf(UsageDeniedException.class)
-                .hasMessage("Feature 'merge' denied: no credits left (needs 1, has 0)");
+                .hasMessage("Feature 'merge' denied: 0 credits left (needs 1)");
         assertThat(denied.getStackTrace()[0].getClassName()).isEqualTo("fixtures.retrofit.Merger");
         assertThat(bodies(loader, "merge(List)")).isEqualTo(2);
         assertThat(call(merger, "merge", new Class<?>[] {String.class, int.class}, "x", 2)).as("another overload")
@@ -103,14 +103,14 @@ class RetrofitInstrumentationTest {
         Method mergeAll = merger.getMethod("mergeAll", String[].class);
         mergeAll.invoke(null, (Object) new String[] {"a"});
         Throwable denied = catchCause(() -> mergeAll.invoke(null, (Object) new String[] {"a"}));
-        assertThat(denied).hasMessage("Feature 'merge' denied: no credits left (needs 3, has 2)");
+        assertThat(denied).hasMessage("Feature 'merge' denied: 2 credits left (needs 3)");
 
         Object instance = merger.getDeclaredConstructor().newInstance();
         Class<?>[] stringInt = {String.class, int.class};
         assertThat(call(instance, "merge", stringInt, "a", 1)).isNull();
         assertThat(call(instance, "merge", stringInt, "a", 1)).isNull();
         assertThat(call(instance, "merge", stringInt, "a", 1))
-                .hasMessage("Feature 'other' denied: no credits left (needs 2, has 1)");
+                .hasMessage("Feature 'other' denied: 1 credit left (needs 2)");
     }
 
     @Test

@@ -123,7 +123,7 @@ class MeteringTest {
         UsageDeniedException d = denial(enter(m, site("render", 2).id()));
         assertThat(d.getReason()).isEqualTo(Reason.CAP_REACHED);
         assertThat(d.getUnitsLeft()).isEqualTo(1);
-        assertThat(d).hasMessage("Feature 'render' denied: usage cap reached (needs 2, has 1)");
+        assertThat(d).hasMessage("Feature 'render' denied: usage cap reached: used 9 of 10 (needs 2)");
     }
 
     @Test
