@@ -86,15 +86,19 @@ final class CheckCommand {
         }
         Config config = new ConfigLoader().read(file);
         Map<Path, String> unusable = new LinkedHashMap<>();
-        List<Path> paths = paths(args, unusable);
+        List<String> notes = new ArrayList<>();
+        List<Path> paths = paths(args, unusable, notes);
 
         try (DryRun dry = DryRun.open(paths)) {
             unusable.putAll(dry.unreadable());
             DryRun.Report report = paths.isEmpty() ? null : dry.scan(config.rules());
             out.println("tollgate check: " + config.source() + "; " + plural(dry.jars(), "jar") + ", "
                     + plural(dry.folders(), "folder") + (report == null ? "" : ", " + plural(report.classes(), "class")));
+            for (String note : notes) {
+                out.println("note: " + note);
+            }
             out.println();
-            config(config, dry);
+            config(config, dry, paths);
             for (Map.Entry<Path, String> e : unusable.entrySet()) {
                 error(e.getKey() + ": " + e.getValue());
             }
@@ -113,7 +117,30 @@ final class CheckCommand {
         return FAILED;
     }
 
-    private void config(Config config, DryRun dry) {
+    /**
+     * Why a denial exception found nowhere fails the check: the agent would deny the calls it is for. Says where
+     * it was looked for, or that nothing was given to look in.
+     */
+    static String notFound(String name, Feature feature, List<Path> searched) {
+        String calls = feature == null ? "features without an exception of their own" : "'" + feature.name() + "'";
+        if (searched.isEmpty()) {
+            return "cannot verify " + name + ": no jars or folders were given, and it is not part of the JDK or the "
+                    + "agent; give the product's class path (check <config> 'lib/*'), else the agent denies every call "
+                    + "of " + calls + " (misconfigured) wherever it cannot find it";
+        }
+        int shown = Math.min(3, searched.size());
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < shown; i++) {
+            where.append(i == 0 ? "" : ", ").append(searched.get(i));
+        }
+        if (shown < searched.size()) {
+            where.append(" and ").append(searched.size() - shown).append(" more");
+        }
+        return name + " is not in the class path given (" + where + ") nor in the JDK: the agent would deny every "
+                + "call of " + calls + " (misconfigured)";
+    }
+
+    private void config(Config config, DryRun dry, List<Path> searched) {
         if (config.isValid()) {
             out.println("config: no problems (" + plural(config.features().size(), "feature") + ", "
                     + plural(config.rules().size(), "retrofit rule") + ")");
@@ -141,8 +168,7 @@ final class CheckCommand {
             String name = config.exceptionFor(f);
             ExceptionTypes.Verdict v = dry.checkException(name);
             if (!v.found()) {
-                out.println("warning: " + config.exceptionKeyFor(f) + ": " + name + " is not in the given jars; the "
-                        + "agent looks it up in the class loader of each metered class when a call is denied");
+                error(config.exceptionKeyFor(f) + ": " + notFound(name, f, searched));
             } else if (v.problem() != null) {
                 error(config.problemAt(f, v.problem()).toString());
             }
@@ -221,7 +247,7 @@ final class CheckCommand {
     }
 
     /** The jars and folders named by the arguments after the config: classpaths are split, dir/* expanded. */
-    private static List<Path> paths(String[] args, Map<Path, String> unusable) {
+    private static List<Path> paths(String[] args, Map<Path, String> unusable, List<String> notes) {
         List<Path> paths = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             for (String element : args[i].split(java.util.regex.Pattern.quote(File.pathSeparator))) {
@@ -233,7 +259,7 @@ final class CheckCommand {
                         Path dir = Paths.get(element.substring(0, element.length() - 1).isEmpty() ? "."
                                 : element.substring(0, element.length() - 1));
                         jarsIn(dir, paths, unusable);
-                    } else {
+                    } else if (!jarFolder(Paths.get(element), paths, notes)) {
                         paths.add(Paths.get(element));
                     }
                 } catch (InvalidPathException e) {
@@ -242,6 +268,33 @@ final class CheckCommand {
             }
         }
         return paths;
+    }
+
+    /**
+     * A folder named without {@code /*} that holds jars and no class file is read as its jars (as the JVM would
+     * not: on a class path it is a class folder), with a note; returns whether it was.
+     */
+    private static boolean jarFolder(Path dir, List<Path> paths, List<String> notes) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        List<Path> jars = new ArrayList<>();
+        Map<Path, String> unlisted = new LinkedHashMap<>();
+        jarsIn(dir, jars, unlisted);
+        if (jars.isEmpty() || !unlisted.isEmpty()) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            if (files.anyMatch(f -> f.getFileName().toString().endsWith(".class"))) {
+                return false; // a class folder: read as one
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // DryRun reports a folder it cannot list
+        }
+        paths.addAll(jars);
+        notes.add(dir + " holds " + plural(jars.size(), "jar") + " and no class files: read its jars, as "
+                + dir + File.separator + "* would (on a class path, a folder is only for class files)");
+        return true;
     }
 
     private static void jarsIn(Path dir, List<Path> paths, Map<Path, String> unusable) {

@@ -231,14 +231,84 @@ class CheckCommandTest {
                   fine: { mode: credits, exception: fixtures.CopyDenial }
                 """);
         int exit = run("check", config.toString(), jar("p.jar", "fixtures/CheckedDenial", "fixtures/CopyDenial").toString());
+        Path jar = dir.resolve("p.jar");
         assertThat(exit).isEqualTo(1);
         assertThat(out().lines()).contains(
                 "error: " + config + ":2: features.merge.exception: fixtures.CheckedDenial is not an unchecked "
                         + "exception (it must extend RuntimeException)",
-                "warning: " + config + ":3: features.other.exception: com.acme.Missing is not in the given jars; the "
-                        + "agent looks it up in the class loader of each metered class when a call is denied",
-                "check failed: 1 error");
+                "error: " + config + ":3: features.other.exception: com.acme.Missing is not in the class path given ("
+                        + jar + ") nor in the JDK: the agent would deny every call of 'other' (misconfigured)",
+                "check failed: 2 errors");
         assertThat(out()).doesNotContain("fixtures.CopyDenial");
+    }
+
+    @Test
+    void aDenialExceptionInNoneOfTheGivenJarsFailsTheCheckAndSaysWhereItWasLookedFor() throws IOException {
+        Path config = config("features:\n  merge: { mode: credits }\ndenied:\n  exception: com.acme.NoSuchException\n");
+        Path a = jar("a.jar", "fixtures/CopyDenial");
+        Path b = jar("b.jar", "fixtures/CheckedDenial");
+        Path c = jar("c.jar", "fixtures/MessageDenial");
+        Path d = jar("d.jar", "fixtures/ExplodingDenial");
+
+        int exit = run("check", config.toString(), a + File.pathSeparator + b + File.pathSeparator + c
+                + File.pathSeparator + d);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out().lines()).contains("error: " + config + ":4: denied.exception: com.acme.NoSuchException is "
+                + "not in the class path given (" + a + ", " + b + ", " + c + " and 1 more) nor in the JDK: the agent "
+                + "would deny every call of features without an exception of their own (misconfigured)");
+        assertThat(out()).endsWith("check failed: 1 error\n").doesNotContain("check passed");
+    }
+
+    @Test
+    void aDenialExceptionThatCannotBeLookedForBecauseNoClassPathWasGivenFailsTheCheck() throws IOException {
+        Path config = config("features:\n  merge: { mode: credits, exception: com.acme.OutOfCredits }\n");
+
+        assertThat(run("check", config.toString())).isEqualTo(1);
+        assertThat(out().lines()).contains("error: " + config + ":2: features.merge.exception: cannot verify "
+                + "com.acme.OutOfCredits: no jars or folders were given, and it is not part of the JDK or the agent; give "
+                + "the product's class path (check <config> 'lib/*'), else the agent denies every call of 'merge' "
+                + "(misconfigured) wherever it cannot find it");
+        assertThat(out()).endsWith("check failed: 1 error\n");
+    }
+
+    @Test
+    void aDenialExceptionOfTheJdkIsFoundWithoutAClassPath() throws IOException {
+        Path config = config("features:\n  merge: { mode: credits, exception: java.lang.IllegalStateException }\n");
+
+        assertThat(run("check", config.toString())).as(out()).isZero();
+        assertThat(out()).endsWith("check passed\n");
+    }
+
+    @Test
+    void aFolderThatHoldsOnlyJarsIsReadAsItsJars() throws IOException {
+        Path config = config("features:\n  merge: { mode: credits }\nretrofit:\n"
+                + "  - method: fixtures.retrofit.Report+#render()\n    feature: merge\n");
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        jar("lib/report.jar", "fixtures/retrofit/Report");
+        jar("lib/pdf.jar", "fixtures/retrofit/PdfReport");
+
+        int exit = run("check", config.toString(), lib.toString());
+
+        assertThat(exit).as(out()).isZero();
+        assertThat(out()).contains("; 2 jars, 0 folders, 2 classes\n")
+                .contains("note: " + lib + " holds 2 jars and no class files: read its jars, as " + lib + File.separator
+                        + "* would (on a class path, a folder is only for class files)\n")
+                .contains("2 methods in 2 classes would be metered.");
+    }
+
+    @Test
+    void aClassFolderThatAlsoHoldsAJarIsReadAsAClassFolder() throws IOException {
+        Path config = config("features:\n  merge: { mode: credits }\nretrofit:\n"
+                + "  - method: fixtures.retrofit.Report+#render()\n    feature: merge\n");
+        Path classes = Files.createDirectories(dir.resolve("classes/fixtures/retrofit"));
+        Files.write(classes.resolve("Report.class"), bytes("fixtures/retrofit/Report"));
+        jar("classes/pdf.jar", "fixtures/retrofit/PdfReport");
+
+        int exit = run("check", config.toString(), dir.resolve("classes").toString());
+
+        assertThat(exit).as(out()).isZero();
+        assertThat(out()).contains("; 0 jars, 1 folder, 1 class\n").doesNotContain("note: ");
     }
 
     @Test
