@@ -11,6 +11,8 @@ import java.util.function.Function;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
+import dev.tollgate.agent.config.JournalSettings;
+import dev.tollgate.agent.config.Overrides;
 import dev.tollgate.agent.config.Problem;
 import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.instrument.ExceptionTypes;
@@ -41,8 +43,14 @@ public final class Startup {
     public static boolean start(String args, Instrumentation instrumentation, boolean attached) {
         Config config = check(new ConfigLoader().load(args, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
                 Paths.get("").toAbsolutePath()));
-        if (config.logLevel() != null) {
-            Log.level(config.logLevel());
+        String levelProperty = System.getProperty(Overrides.LOG_LEVEL_PROPERTY);
+        Overrides.Choice level = Overrides.logLevel(levelProperty, Overrides.isLevel(levelProperty) ? null
+                : System.getenv(Overrides.LOG_LEVEL_ENV), config.logLevel()); // the environment only when needed
+        if (level.value() != null) {
+            Log.level(level.value());
+        }
+        if (level.problem() != null) {
+            Log.warn(level.problem());
         }
         if (config.cryptolens() != null) {
             Log.secret(config.cryptolens().token());
@@ -125,7 +133,8 @@ public final class Startup {
         ExceptionTypes.Verdict v = ExceptionTypes.check(name, ClassLoader.getSystemClassLoader());
         if (!v.found()) {
             Log.warn(config.exceptionKeyFor(feature) + ": " + name + " is not on the class path; it is looked up "
-                    + "again in the class loader of each metered class when a call is denied");
+                    + "in the class loader of each metered class at its first call, and where it cannot be found "
+                    + "every call is denied (misconfigured)");
         } else if (v.problem() != null) {
             problems.add(config.problemAt(feature, v.problem()));
         }

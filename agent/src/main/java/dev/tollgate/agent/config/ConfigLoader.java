@@ -108,6 +108,10 @@ public final class ConfigLoader {
             } catch (InvalidPathException e) {
                 return broken(named, "is not a valid path (named by " + how + ")");
             }
+            if (Files.isDirectory(file)) {
+                return broken(file.toString(), "is a directory, not a config file (named by " + how + "); name the "
+                        + "file, e.g. " + file.resolve(DEFAULT_FILE));
+            }
             if (!Files.isRegularFile(file)) {
                 return broken(file.toString(), "config file not found (named by " + how + ")");
             }
@@ -117,11 +121,17 @@ public final class ConfigLoader {
         if (Files.isRegularFile(fallback)) {
             return read(fallback);
         }
-        return new Reader("(no config file)", Paths.get(".")).empty();
+        return new Reader("(no config file: no -javaagent argument, no -D" + PROPERTY_CONFIG + ", no environment "
+                + "variable " + ENV_CONFIG + ", and no " + fallback + (Files.isDirectory(fallback) ? " file (it is a "
+                + "directory)" : "") + ")", Paths.get(".")).empty();
     }
 
     /** Reads one file. */
     public Config read(Path file) {
+        if (Files.isDirectory(file)) {
+            return broken(file.toString(), "is a directory, not a config file; name the file, e.g. "
+                    + file.resolve(DEFAULT_FILE));
+        }
         String text;
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
@@ -180,6 +190,8 @@ public final class ConfigLoader {
         private final Map<YamlNode, Integer> keyLines = new IdentityHashMap<>();
         /** Every name under features:, also those with problems, so that their problems are not repeated. */
         private final java.util.Set<String> declaredFeatures = new java.util.HashSet<>();
+        /** The {@code bound} of each feature that has one, to check it against the opening balance. */
+        private final Map<String, YamlNode> bounds = new java.util.HashMap<>();
 
         Reader(String source, Path base) {
             this.source = source;
@@ -233,6 +245,7 @@ public final class ConfigLoader {
                         Path p = dir == null ? null : path(dir, local.get("dir"), "local.dir");
                         if (p != null) {
                             ledgerDir = p;
+                            folder(p, local.get("dir"), "local.dir", "the ledger");
                         }
                     }
                     if (local.containsKey("credits")) {
@@ -290,6 +303,9 @@ public final class ConfigLoader {
             if (j.containsKey("dir")) {
                 String d = text(j.get("dir"), "journal.dir");
                 dir = d == null ? null : path(d, j.get("dir"), "journal.dir");
+                if (dir != null) {
+                    folder(dir, j.get("dir"), "journal.dir", "the journal");
+                }
             }
             JournalSettings.Fsync fsync = defaults.fsync();
             boolean fsyncKnown = true;
@@ -356,6 +372,14 @@ public final class ConfigLoader {
                 }
                 Long bound = f.containsKey("bound")
                         ? whole(f.get("bound"), key + ".bound", Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+                if (bound != null) {
+                    bounds.put(name, f.get("bound"));
+                    if (mode == Feature.Mode.USAGE && bound < 0) {
+                        problem(f.get("bound"), key + ".bound", "a usage cap below 0 cannot be met (usage starts at 0 "
+                                + "and only grows), got " + bound + "; write the most units a customer may use");
+                        bound = null;
+                    }
+                }
                 String exception = f.containsKey("exception") ? className(f.get("exception"), key + ".exception") : null;
                 Feature.OnFailure onFailure = Feature.OnFailure.DENY;
                 boolean onFailureKnown = true;
@@ -567,6 +591,11 @@ public final class ConfigLoader {
                             + "credits features");
                 } else if (amount != null) {
                     credits.put(f.counter(), amount); // the ledger charges the counter (dataObject), not the name
+                    if (f.lowerBound() > amount) {
+                        problem(bounds.get(f.name()), "features." + f.name() + ".bound", f.lowerBound() + " is above "
+                                + "the opening balance " + key + ": " + amount + " (line " + line(e.getValue()) + "): "
+                                + "every call would be denied; the bound is the lowest balance, usually 0");
+                    }
                 }
             }
             return credits;
@@ -683,7 +712,12 @@ public final class ConfigLoader {
             }
             StringBuffer out = new StringBuffer();
             Matcher m = Patterns.ENV_REF.matcher(raw);
+            int end = 0;
             while (m.find()) {
+                if (raw.substring(end, m.start()).contains("${")) {
+                    break;
+                }
+                end = m.end();
                 String value = env().get(m.group(1));
                 if (value == null) {
                     value = m.group(2);
@@ -694,7 +728,20 @@ public final class ConfigLoader {
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(value));
             }
+            int bad = raw.indexOf("${", end);
+            if (bad >= 0) {
+                // Never echoed: it may be a secret pasted in place of a variable's name.
+                problem(node, key, "'${' at character " + (bad + 1) + " does not start a valid variable reference: "
+                        + "write ${NAME} or ${NAME:-fallback}, NAME being letters, digits and '_', not starting with a "
+                        + "digit (the value is not used)");
+                return null;
+            }
             m.appendTail(out);
+            if (out.indexOf("${") >= 0) {
+                problem(node, key, "a variable or fallback in it gives a value containing '${', which is never expanded "
+                        + "twice nor used as it is");
+                return null;
+            }
             return nonEmpty(node, key, out.toString().trim());
         }
 
@@ -822,6 +869,14 @@ public final class ConfigLoader {
                 return null;
             }
             return t;
+        }
+
+        /** A problem when {@code dir} cannot be a folder on this machine: it, or a parent of it, is a file. */
+        void folder(Path dir, YamlNode node, String key, String what) {
+            String why = Folders.whyNot(dir);
+            if (why != null) {
+                problem(node, key, dir + " cannot be the folder of " + what + ": " + why);
+            }
         }
 
         Path path(String text, YamlNode node, String key) {

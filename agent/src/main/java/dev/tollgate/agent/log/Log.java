@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  */
 public final class Log {
 
-    /** How much is printed; set by {@code -Dtollgate.log.level} or the config's {@code log.level}. */
+    /**
+     * How much is printed: {@code -Dtollgate.log.level}, else {@code TOLLGATE_LOG_LEVEL}, else the config's
+     * {@code log.level}.
+     */
     public enum Level { DEBUG, INFO, WARN, ERROR, OFF }
 
     private static final String PREFIX = "[tollgate] ";

@@ -138,13 +138,24 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aFolderNamedAsTheConfigIsNotAConfigFile() throws IOException {
+    void aFolderNamedAsTheConfigIsADirectoryNotAConfigFile() throws IOException {
         Files.createDirectories(dir.resolve("conf"));
 
         Config config = new ConfigLoader(Map.of(), HOME).load("conf", null, dir);
 
-        assertThat(config.problems()).extracting(Problem::message)
-                .containsExactly("config file not found (named by the -javaagent argument)");
+        assertThat(config.problems()).extracting(Problem::toString).containsExactly(dir.resolve("conf")
+                + ": is a directory, not a config file (named by the -javaagent argument); name the file, e.g. "
+                + dir.resolve("conf").resolve("tollgate.yml"));
+    }
+
+    @Test
+    void aFolderReadAsTheConfigIsADirectoryNotAConfigFile() throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+
+        Config config = new ConfigLoader(Map.of(), HOME).read(conf);
+
+        assertThat(config.problems()).extracting(Problem::toString).containsExactly(conf
+                + ": is a directory, not a config file; name the file, e.g. " + conf.resolve("tollgate.yml"));
     }
 
     @Test
@@ -230,7 +241,8 @@ class ConfigLoaderTest {
         Config config = new ConfigLoader(Map.of(), HOME).load(null, null, dir);
 
         assertThat(config.isValid()).isTrue();
-        assertThat(config.source()).isEqualTo("(no config file)");
+        assertThat(config.source()).isEqualTo("(no config file: no -javaagent argument, no -Dtollgate.config, no "
+                + "environment variable TOLLGATE_CONFIG, and no " + dir.resolve("tollgate.yml") + ")");
         assertThat(config.features()).isEmpty();
         assertThat(config.backend()).isEqualTo(Config.BackendKind.LOCAL);
         assertThat(config.ledgerDir()).isEqualTo(Paths.get(HOME, ".tollgate", "ledger"));
@@ -258,15 +270,6 @@ class ConfigLoaderTest {
 
         assertThat(config.isValid()).isTrue();
         assertThat(config.features()).isEmpty();
-    }
-
-    @Test
-    void aFolderReadAsTheConfigIsReportedAsUnreadable() {
-        Config config = new ConfigLoader(Map.of(), HOME).read(dir);
-
-        assertThat(config.problems()).hasSize(1);
-        assertThat(config.problems().get(0).file()).isEqualTo(dir.toString());
-        assertThat(config.problems().get(0).message()).startsWith("cannot read the config file: ");
     }
 
     // ---- a complete, valid config ----
@@ -373,6 +376,80 @@ class ConfigLoaderTest {
         assertThat(config.isValid()).isTrue();
         assertThat(config.features().get("export").lowerBound()).isEqualTo(-10L);
         assertThat(config.features().get("export").toString()).isEqualTo("export (credits, cost 1, bound -10)");
+    }
+
+    @Test
+    void aNegativeUsageCapIsRefusedWithItsLine() {
+        Config config = parse("""
+                features:
+                  charts:
+                    mode: usage
+                    bound: -10
+                """);
+
+        assertOnlyProblem(config, 4, "features.charts.bound", "a usage cap below 0 cannot be met (usage starts at 0 "
+                + "and only grows), got -10; write the most units a customer may use");
+    }
+
+    @Test
+    void aUsageCapOfZeroIsKept() {
+        Config config = parse("features:\n  charts:\n    mode: usage\n    bound: 0\n");
+
+        assertThat(config.isValid()).as("%s", config.problems()).isTrue();
+        assertThat(config.features().get("charts").bound()).isZero();
+    }
+
+    @Test
+    void aCreditsBoundAboveTheOpeningBalanceIsRefusedWithItsLine() {
+        Config config = parse("""
+                local:
+                  credits:
+                    export: 5
+                features:
+                  export:
+                    mode: credits
+                    bound: 10
+                """);
+
+        assertOnlyProblem(config, 7, "features.export.bound", "10 is above the opening balance local.credits.export: 5 "
+                + "(line 3): every call would be denied; the bound is the lowest balance, usually 0");
+    }
+
+    @Test
+    void aCreditsBoundEqualToOrBelowTheOpeningBalanceIsKept() {
+        Config config = parse("local:\n  credits: { export: 5, render: 5 }\nfeatures:\n"
+                + "  export: { mode: credits, bound: 5 }\n  render: { mode: credits, bound: -3 }\n");
+
+        assertThat(config.isValid()).as("%s", config.problems()).isTrue();
+    }
+
+    // ---- folders that cannot be folders ----
+
+    @Test
+    void aLedgerFolderUnderAFileNamesLocalDirThePathAndTheLine() throws IOException {
+        Path file = write("hostname", "acme\n");
+
+        Config config = parse("features:\n  export: { mode: credits }\nlocal:\n  dir: " + file + "/ledger\n");
+
+        assertOnlyProblem(config, 4, "local.dir", file.resolve("ledger") + " cannot be the folder of the ledger: " + file
+                + " is a file, not a folder");
+    }
+
+    @Test
+    void aJournalFolderThatIsAFileNamesJournalDirThePathAndTheLine() throws IOException {
+        Path file = write("journal", "not a folder\n");
+
+        Config config = parse("journal:\n  dir: " + file + "\n");
+
+        assertOnlyProblem(config, 2, "journal.dir", file + " cannot be the folder of the journal: " + file
+                + " is a file, not a folder");
+    }
+
+    @Test
+    void aLedgerFolderThatDoesNotExistYetIsFine() {
+        Config config = parse("local:\n  dir: " + dir.resolve("not/yet/there") + "\n");
+
+        assertThat(config.isValid()).as("%s", config.problems()).isTrue();
     }
 
     // ---- malformed YAML ----
@@ -851,8 +928,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void withNoConfigFileEveryPlaceLookedAtIsNamedAlsoAFolderInTheWayOfTheDefaultFile() throws IOException {
+        Files.createDirectories(dir.resolve("tollgate.yml"));
+
+        Config config = new ConfigLoader(Map.of(), HOME).load(null, null, dir);
+
+        assertThat(config.source()).isEqualTo("(no config file: no -javaagent argument, no -Dtollgate.config, no "
+                + "environment variable TOLLGATE_CONFIG, and no " + dir.resolve("tollgate.yml")
+                + " file (it is a directory))");
+    }
+
+    @Test
     void substitutedTextIsTakenLiterally() {
-        Config config = parse(Map.of("CRYPTOLENS_TOKEN", "a$1\\b${X}"), """
+        Config config = parse(Map.of("CRYPTOLENS_TOKEN", "a$1\\b$X"), """
                 cryptolens:
                   token: ${CRYPTOLENS_TOKEN}
                   productId: 1
@@ -860,7 +948,51 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(config.isValid()).as("%s", config.problems()).isTrue();
-        assertThat(config.cryptolens().token()).isEqualTo("a$1\\b${X}");
+        assertThat(config.cryptolens().token()).isEqualTo("a$1\\b$X");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "${SECRET-TOKEN-1234}      | 1",
+        "${}                       | 1",
+        "${1TOKEN}                 | 1",
+        "${CRYPTOLENS_TOKEN        | 1",
+        "tok-${CRYPTOLENS_TOKEN    | 5",
+        "${CRYPTOLENS_TOKEN}${A.B} | 20",
+        "${CRYPTOLENS_TOKEN}-x-${  | 23"})
+    void aMalformedVariableReferenceIsAProblemNamingFileLineAndKeyWithoutEchoingTheValue(String value, int at) {
+        Config config = parse(Map.of("CRYPTOLENS_TOKEN", "tok"), """
+                cryptolens:
+                  url: https://api.cryptolens.io
+                  token: "%s"
+                  productId: 1
+                  key: K
+                """.formatted(value));
+
+        assertOnlyProblem(config, 3, "cryptolens.token", "'${' at character " + at + " does not start a valid "
+                + "variable reference: write ${NAME} or ${NAME:-fallback}, NAME being letters, digits and '_', not "
+                + "starting with a digit (the value is not used)");
+        assertThat(config.cryptolens()).as("nothing to send to a backend").isNull();
+        assertThat(config.problems().get(0).toString()).doesNotContain("SECRET", "A.B");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"${CRYPTOLENS_TOKEN} | tok-${OTHER}", "${UNSET:-${OTHER}} | tok"})
+    void aVariableOrFallbackWhoseValueLooksLikeAVariableIsAProblem(String value, String environment) {
+        Config config = parse(Map.of("CRYPTOLENS_TOKEN", environment), """
+                cryptolens:
+                  url: https://api.cryptolens.io
+                  token: "%s"
+                  productId: 1
+                  key: K
+                """.formatted(value));
+
+        assertThat(problemAt(config, "cryptolens.token").message()).isIn(
+                "a variable or fallback in it gives a value containing '${', which is never expanded twice nor used as "
+                        + "it is",
+                "'${' at character 21 does not start a valid variable reference: write ${NAME} or ${NAME:-fallback}, "
+                        + "NAME being letters, digits and '_', not starting with a digit (the value is not used)");
+        assertThat(config.cryptolens()).isNull();
     }
 
     @Test
