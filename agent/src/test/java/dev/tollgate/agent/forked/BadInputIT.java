@@ -106,23 +106,31 @@ class BadInputIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
-    void anExceptionClassThatDoesNotExistMakesDenialsMisconfigured(ForkedJvm.Jdk jdk, @TempDir Path dir) {
+    void anExceptionClassFoundNowhereDeniesEveryCallOfItsFeatureUnchargedAndOtherFeaturesRun(ForkedJvm.Jdk jdk,
+            @TempDir Path dir) {
         ForkedJvm.write(dir, "tollgate.yml", """
                 local:
                   dir: ledger
-                  credits: { export: 1 }
+                  credits: { export: 5 }
                 features:
                   export:
                     mode: credits
                     exception: com.acme.NoSuchException
+                  render: { mode: usage }
                 """);
-        ForkedJvm.Result r = ForkedJvm.scenarios(jdk, dir, "tollgate.yml", "export=2");
+        ForkedJvm.Result r = ForkedJvm.scenarios(jdk, dir, "tollgate.yml", "export=2", "render=1", "balance");
         assertThat(r.exit()).as(r.toString()).isZero();
         Map<String, String> export = r.fields("export");
-        assertThat(export).containsEntry("returned", "1").containsEntry("denied", "1")
+        assertThat(export).containsEntry("returned", "0").containsEntry("bodies", "0").containsEntry("denied", "2")
                 .containsEntry("reason", "MISCONFIGURED");
-        assertThat(export.get("message")).contains("denial exception com.acme.NoSuchException: class "
-                + "com.acme.NoSuchException not found");
+        assertThat(export.get("message")).isEqualTo("Feature 'export' denied: misconfigured: denial exception "
+                + "com.acme.NoSuchException: class com.acme.NoSuchException not found");
+        assertThat(r.fields("render")).as("another feature is not affected").containsEntry("returned", "1");
+        assertThat(r.fields("balance")).as("nothing was charged").containsEntry("export", "5");
+        String at = "[tollgate] error: " + dir.resolve("tollgate.yml") + ":7: features.export.exception: ";
+        assertThat(r.agentLines()).anyMatch(l -> l.startsWith(at + "com.acme.NoSuchException cannot be used: class "
+                + "com.acme.NoSuchException not found (as seen by the system class loader); every call of 'export' from "
+                + "there is denied (misconfigured) until this is fixed"));
         assertThat(r.agentLines()).anyMatch(l -> l.contains("features.export.exception: com.acme.NoSuchException is "
                 + "not on the class path"));
     }

@@ -215,6 +215,15 @@ final class ForkedJvm {
         return r;
     }
 
+    /** Runs {@code fixtures.Scenarios} with these JVM options before the agent's and these environment variables. */
+    static Result scenariosWith(Jdk jdk, Path dir, Map<String, String> env, List<String> jvmOptions,
+            String agentArgument, String... scenarios) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(agentOption(agentArgument));
+        return finish(start(command(jdk, options, List.of(), "fixtures.Scenarios", scenarios), dir, env),
+                "fixtures.Scenarios " + Arrays.toString(scenarios));
+    }
+
     static String agentOption(String agentArgument) {
         return "-javaagent:" + agentJar() + (agentArgument == null ? "" : "=" + agentArgument);
     }
