@@ -39,7 +39,16 @@ public final class Tollgate {
         }
     }
 
-    /** Whether a Tollgate agent runs in this JVM. */
+    /**
+     * Whether a Tollgate agent runs in this JVM. Without one, {@link Metered} methods run free (the annotation
+     * does nothing by itself), so a product that must not run unmetered can check this at startup:
+     *
+     * <pre>{@code
+     * if (!Tollgate.isActive()) {
+     *     throw new IllegalStateException("start with -javaagent:tollgate-agent.jar");
+     * }
+     * }</pre>
+     */
     public static boolean isActive() {
         return balances != null;
     }
