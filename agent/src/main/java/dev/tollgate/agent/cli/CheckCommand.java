@@ -121,7 +121,7 @@ final class CheckCommand {
      * Why a denial exception found nowhere fails the check: the agent would deny the calls it is for. Says where
      * it was looked for, or that nothing was given to look in.
      */
-    static String notFound(String name, Feature feature, List<Path> searched) {
+    private static String notFound(String name, Feature feature, List<Path> searched) {
         String calls = feature == null ? "features without an exception of their own" : "'" + feature.name() + "'";
         if (searched.isEmpty()) {
             return "cannot verify " + name + ": no jars or folders were given, and it is not part of the JDK or the "

@@ -99,7 +99,8 @@ final class InProcessAgent implements AfterEachCallback {
             installation.remove();
         }
         if (wiring != null) {
-            wiring.backend().close(); // the ledger only, as before: the tests never settle journals at the end
+            // Stops the sync thread, which would otherwise write into the folder being deleted; then the ledger.
+            wiring.close();
         }
         if (installation != null && !transformErrorsAllowed) {
             assertThat(installation.errors()).as("classes that failed to transform").isZero();
