@@ -124,8 +124,9 @@ public final class ReportTool {
         return switch (e.getReason()) {
             case CREDITS_EXHAUSTED -> "Sorry, your " + what + " credits are used up (this needs "
                     + e.getUnitsRequested() + "). Top up at https://acme.example/buy and try again.";
-            case CAP_REACHED -> "Sorry, you have reached this period's " + what + " limit (this needs "
-                    + e.getUnitsRequested() + (e.getUnitsLeft() >= 0 ? ", " + e.getUnitsLeft() + " left" : "")
+            case CAP_REACHED -> "Sorry, you have reached this period's " + what + " limit ("
+                    + (e.getCap() >= 0 && e.getUnitsLeft() >= 0 ? "used " + (e.getCap() - e.getUnitsLeft()) + " of "
+                    + e.getCap() + ", " : "") + "this needs " + e.getUnitsRequested()
                     + "). It resets with your next billing period.";
             case BACKEND_UNAVAILABLE -> "Sorry, " + what + " needs the licence server, which cannot be reached "
                     + "right now. Please try again in a moment.";

@@ -43,8 +43,11 @@ class ReportToolTest {
     void eachDenialReasonBecomesAMessageACustomerCanActOn() {
         assertThat(ReportTool.apology(new UsageDeniedException("export", Reason.CREDITS_EXHAUSTED, 1, 0, null)))
                 .startsWith("Sorry, your HTML export credits are used up (this needs 1). Top up");
+        assertThat(ReportTool.apology(new UsageDeniedException("render", Reason.CAP_REACHED, 2, 1, 4, null)))
+                .isEqualTo("Sorry, you have reached this period's chart rendering limit (used 3 of 4, this needs 2). "
+                        + "It resets with your next billing period.");
         assertThat(ReportTool.apology(new UsageDeniedException("render", Reason.CAP_REACHED, 2, 1, null)))
-                .isEqualTo("Sorry, you have reached this period's chart rendering limit (this needs 2, 1 left). "
+                .isEqualTo("Sorry, you have reached this period's chart rendering limit (this needs 2). "
                         + "It resets with your next billing period.");
         assertThat(ReportTool.apology(new UsageDeniedException("render", Reason.BACKEND_UNAVAILABLE, 2, -1, "timeout")))
                 .contains("cannot be reached right now");
