@@ -91,26 +91,12 @@ final class ForkedJvm {
     private ForkedJvm() {
     }
 
-    /** The JDK running the build, and every JDK named by {@code tollgate.it.jdks}; a named one must exist. */
+    /** The JDK running the build, and the others {@code tollgate.it.jdks} asks for (see {@link ItJdks}). */
     static List<Jdk> jdks() {
-        List<Jdk> jdks = new ArrayList<>();
         Path current = Path.of(System.getProperty("java.home"));
-        jdks.add(new Jdk("jdk" + Runtime.version().feature(), current));
-        String more = System.getProperty("tollgate.it.jdks", "");
-        for (String entry : more.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            Path home = Path.of(entry.trim());
-            if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
-                throw new IllegalStateException("JDK named by tollgate.it.jdks not found at " + home
-                        + "; install it or run with -Dtollgate.it.jdks=<comma-separated JDK homes>");
-            }
-            if (!sameFile(home, current)) {
-                jdks.add(new Jdk(nameOf(home), home));
-            }
-        }
-        return jdks;
+        int feature = Runtime.version().feature();
+        return ItJdks.select(System.getProperty(ItJdks.PROPERTY), new Jdk("jdk" + feature, current), feature,
+                ItJdks.searchRoots(current));
     }
 
     static Path agentJar() {
@@ -379,27 +365,4 @@ final class ForkedJvm {
         return path;
     }
 
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String nameOf(Path home) {
-        try {
-            Path release = home.resolve("release");
-            if (Files.exists(release)) {
-                for (String line : Files.readAllLines(release)) {
-                    if (line.startsWith("JAVA_VERSION=")) {
-                        return "jdk" + line.substring("JAVA_VERSION=".length()).replace("\"", "").split("\\.")[0];
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // fall through to the folder name
-        }
-        return home.getFileName().toString();
-    }
 }
