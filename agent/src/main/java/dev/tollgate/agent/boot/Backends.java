@@ -13,7 +13,7 @@ import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
 
 /** Builds the configured backend. Nothing here connects: backends open connections on first use. */
-final class Backends {
+public final class Backends {
 
     private Backends() {
     }
@@ -34,7 +34,7 @@ final class Backends {
         }
     }
 
-    static Backend cryptolens(Config.Cryptolens c) {
+    public static Backend cryptolens(Config.Cryptolens c) {
         CryptolensSettings settings = CryptolensSettings.builder()
                 .url(c.url())
                 .token(c.token())

@@ -23,6 +23,9 @@ public final class Cli {
             out.println("tollgate-agent " + version());
             return 0;
         }
+        if (args[0].equals("status")) {
+            return dev.tollgate.agent.cli.StatusCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args[0].equals("attach")) {
             return AttachCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
@@ -44,6 +47,8 @@ public final class Cli {
         out.println("             check the config and list every method it would meter in the jars (a dry run)");
         out.println("  attach <pid> <config.yml>");
         out.println("             meter a running JVM from now on (classes it already loaded included)");
+        out.println("  status [config.yml] [--json]");
+        out.println("             each feature's balance, unconfirmed use, leases, grace and last sync (read-only)");
         out.println("  version    print the agent's version");
         out.println("  help       print this text");
     }

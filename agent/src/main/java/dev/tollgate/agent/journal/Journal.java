@@ -162,7 +162,7 @@ public final class Journal implements Closeable {
                         + " journal; it was left as it is");
             }
             Journal j = new Journal(path, map.getLong(8), credits, channel, lock, map, null);
-            j.state = j.readState();
+            j.state = readState(map, path, j.record, j.crc);
             return j;
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -360,18 +360,19 @@ public final class Journal implements Closeable {
         state = s.withSeq(seq);
     }
 
-    private State readState() throws CorruptException {
-        State a = readState(STATE_AT);
-        State b = readState(STATE_AT + STATE_SIZE);
+    /** The newer readable state record of a journal's bytes ({@code from}: its mapping, or a copy of the file). */
+    static State readState(ByteBuffer from, Path path, byte[] record, CRC32 crc) throws CorruptException {
+        State a = readState(from, STATE_AT, record, crc);
+        State b = readState(from, STATE_AT + STATE_SIZE, record, crc);
         if (a == null && b == null) {
             throw new CorruptException("journal " + path + " has no readable state record; it was left as it is");
         }
         return a == null ? b : b == null ? a : a.seq > b.seq ? a : b;
     }
 
-    private State readState(int at) {
+    private static State readState(ByteBuffer from, int at, byte[] record, CRC32 crc) {
         for (int i = 0; i < STATE_SIZE; i++) {
-            record[i] = map.get(at + i);
+            record[i] = from.get(at + i);
         }
         ByteBuffer b = ByteBuffer.wrap(record);
         if (b.getInt(0) != STATE_MAGIC) {

@@ -130,15 +130,36 @@ final class CounterFile implements AutoCloseable {
      * @param opening the value a new counter starts at
      */
     CounterFile(Path path, long opening) throws IOException {
+        this(path, opening, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
+    }
+
+    private CounterFile(Path path, long opening, FileChannel channel) {
         this.path = path;
         this.opening = opening;
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.channel = channel;
     }
 
     /** Forces every write to disk before the step returns (the journal's fsync policy, for power loss). */
     void forceWrites(boolean on) {
         this.force = on;
+    }
+
+    /** Opens an existing counter for {@link #peek} only: read-only, so it can never write or lock the file. */
+    static CounterFile readOnly(Path path) throws IOException {
+        return new CounterFile(path, 0, FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    /** The newest record, read without the file lock: see {@link CounterSnapshot#read}. */
+    CounterSnapshot peek() throws IOException {
+        stepLock.lock();
+        try {
+            Current c = current(null);
+            return new CounterSnapshot(path, c.value, c.kind == null ? null : c.kind == Kind.CREDITS, c.grants,
+                    channel.size() == 0);
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     /** Subtracts {@code units} unless the value, less the credits granted to journals, would fall below {@code floor}. */
@@ -320,13 +341,16 @@ final class CounterFile implements AutoCloseable {
     private static final class Current {
         final long seq;
         final long value;
+        /** The kind stored with the record; null in a file never written. */
+        final Kind kind;
         final Grant[] grants;
         /** Read from the first format: the next write must not touch its slots' region first. */
         final boolean legacy;
 
-        Current(long seq, long value, Grant[] grants, boolean legacy) {
+        Current(long seq, long value, Kind kind, Grant[] grants, boolean legacy) {
             this.seq = seq;
             this.value = value;
+            this.kind = kind;
             this.grants = grants;
             this.legacy = legacy;
         }
@@ -370,7 +394,7 @@ final class CounterFile implements AutoCloseable {
         long size = channel.size();
         if (size == 0) {
             // Never written (a crash between creating the file and its first write held no data).
-            return new Current(0, opening, NONE, false);
+            return new Current(0, opening, null, NONE, false);
         }
         regions.clear();
         while (regions.hasRemaining()) {
@@ -406,13 +430,14 @@ final class CounterFile implements AutoCloseable {
         if ((int) crc.getValue() != regions.getInt(end)) {
             return null;
         }
-        checkKind(regions.getInt(offset + 20), expected);
+        int kind = regions.getInt(offset + 20);
+        checkKind(kind, expected);
         Grant[] grants = count == 0 ? NONE : new Grant[count];
         for (int i = 0; i < count; i++) {
             int at = offset + HEADER + i * GRANT;
             grants[i] = new Grant(regions.getLong(at), regions.getLong(at + 8), regions.getLong(at + 16));
         }
-        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), grants, false);
+        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), Kind.of(kind), grants, false);
     }
 
     private Current legacySlot(int offset, Kind expected) throws IOException {
@@ -424,8 +449,9 @@ final class CounterFile implements AutoCloseable {
         if ((int) crc.getValue() != regions.getInt(offset + SLOT - 4)) {
             return null;
         }
-        checkKind((int) regions.getLong(offset + 20), expected);
-        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), NONE, true);
+        int kind = (int) regions.getLong(offset + 20);
+        checkKind(kind, expected);
+        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), Kind.of(kind), NONE, true);
     }
 
     private void checkKind(int code, Kind expected) throws CorruptException {

@@ -221,10 +221,15 @@ final class ForkedJvm {
 
     /** Runs {@code java} with exactly these arguments. */
     static Result java(Jdk jdk, Path dir, String... args) {
+        return java(jdk, dir, Map.of(), args);
+    }
+
+    /** As {@link #java(Jdk, Path, String...)}, with these environment variables set as well. */
+    static Result java(Jdk jdk, Path dir, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
         command.addAll(Arrays.asList(args));
-        return finish(start(command, dir), String.join(" ", args));
+        return finish(start(command, dir, env), String.join(" ", args));
     }
 
     private static Result finish(Process p, String what) {
