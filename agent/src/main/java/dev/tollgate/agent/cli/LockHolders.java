@@ -16,12 +16,16 @@ import java.util.List;
  *
  * <pre>{@code
  * LockHolders locks = LockHolders.read();
- * Long pid = locks.holder(journalFile);   // null: nobody holds it (or unknown, see known())
+ * long pid = locks.holder(journalFile);   // > 0: that process holds it; NONE: nobody; UNKNOWN: cannot tell
  * }</pre>
  */
 final class LockHolders {
 
     private static final Path PROC_LOCKS = Paths.get("/proc/locks");
+    /** {@link #holder}: no process holds a lock on the file. */
+    static final long NONE = 0;
+    /** {@link #holder}: this system does not tell (no lock list, or a file system without inode numbers). */
+    static final long UNKNOWN = -1;
 
     /** One lock: holder pid, device major and minor, inode. */
     private static final class Lock {
@@ -49,8 +53,13 @@ final class LockHolders {
         try {
             return parse(new String(Files.readAllBytes(PROC_LOCKS), StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
-            return new LockHolders(null);
+            return unknown();
         }
+    }
+
+    /** No lock list: every {@link #holder} is {@link #UNKNOWN}. */
+    static LockHolders unknown() {
+        return new LockHolders(null);
     }
 
     /**
@@ -81,12 +90,12 @@ final class LockHolders {
     }
 
     /**
-     * The pid of a process holding a lock on {@code file}, or null when none does (or it cannot be told). Matched by
-     * inode, and by device where the file system reports the same device as the lock list.
+     * The pid of a process holding a lock on {@code file}, {@link #NONE} or {@link #UNKNOWN}. Matched by inode, and
+     * by device where the file system reports the same device as the lock list.
      */
-    Long holder(Path file) {
+    long holder(Path file) {
         if (locks == null) {
-            return null;
+            return UNKNOWN;
         }
         long inode;
         Long device;
@@ -95,9 +104,9 @@ final class LockHolders {
             Object dev = Files.getAttribute(file, "unix:dev");
             device = dev instanceof Number ? ((Number) dev).longValue() : null;
         } catch (IOException | RuntimeException e) {
-            return null;
+            return UNKNOWN;
         }
-        Long byInode = null;
+        long byInode = NONE;
         for (Lock l : locks) {
             if (l.inode != inode || l.pid <= 0) {
                 continue;

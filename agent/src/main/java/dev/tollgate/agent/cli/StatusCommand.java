@@ -110,7 +110,7 @@ public final class StatusCommand {
                 m.put("backend", "cryptolens");
                 m.put("url", c.url());
                 m.put("productId", c.productId());
-                m.put("journals", journals.toString());
+                m.put("journalDir", journals.toString());
                 for (Feature f : config.features().values()) {
                     features.add(reader.remote(f, remote, journals));
                 }
@@ -123,7 +123,7 @@ public final class StatusCommand {
             backend = "local ledger in " + ledger + "; journals in " + journals;
             m.put("backend", "local");
             m.put("ledger", ledger.toString());
-            m.put("journals", journals.toString());
+            m.put("journalDir", journals.toString());
             for (Feature f : config.features().values()) {
                 Long opening = config.openingCredits().get(f.counter());
                 features.add(reader.local(f, opening == null ? 0 : opening, ledger, journals));

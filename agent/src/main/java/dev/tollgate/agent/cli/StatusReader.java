@@ -137,9 +137,10 @@ final class StatusReader {
         if (j.state() != null && j.state().pending != null) {
             js.pending = j.state().pending.name().toLowerCase(Locale.ROOT);
         }
-        if (locks.known()) {
-            js.pid = locks.holder(j.path());
-            js.running = js.pid != null;
+        long pid = locks.holder(j.path());
+        if (pid != LockHolders.UNKNOWN) {
+            js.running = pid != LockHolders.NONE;
+            js.pid = js.running ? pid : null;
         }
         return js;
     }

@@ -91,7 +91,7 @@ final class StatusText {
         if (j.problem != null) {
             return j.problem;
         }
-        String who = j.running == null ? "process unknown (no lock list on this system)"
+        String who = j.running == null ? "process unknown (this system does not list file locks)"
                 : j.running ? "pid " + j.pid + " (running)" : "process ended (the next start settles it)";
         return j.file + ": " + who + ", " + j.used + " used, " + j.unconfirmed + " unconfirmed, " + j.held + " held"
                 + (j.pending == null ? "" : ", a lost " + j.pending + " step to read back");

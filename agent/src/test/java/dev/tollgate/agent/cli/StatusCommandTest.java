@@ -200,7 +200,7 @@ class StatusCommandTest {
         JsonNode root = json();
         assertThat(root.get("backend").asText()).isEqualTo("local");
         assertThat(root.get("ledger").asText()).isEqualTo(dir.resolve("ledger").toString());
-        assertThat(root.get("journals").asText()).isEqualTo(dir.resolve("ledger").resolve("journal").toString());
+        assertThat(root.get("journalDir").asText()).isEqualTo(dir.resolve("ledger").resolve("journal").toString());
         JsonNode export = root.get("features").get(0);
         assertThat(export.fieldNames()).toIterable().containsExactly("name", "mode", "sync", "counter",
                 "creditsLeft", "bound", "unconfirmed", "heldByRunningProcesses", "journals", "grace", "lastSync",

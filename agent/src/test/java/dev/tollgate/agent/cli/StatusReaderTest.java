@@ -6,10 +6,14 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -99,6 +103,27 @@ class StatusReaderTest {
         FeatureStatus none = new StatusReader(LockHolders.parse(""), NOW).remote(export, backend, dir);
         assertThat(none.lastSync).isNull();
         assertThat(none.grace.millisLeft).isEqualTo(60 * MINUTE);
+    }
+
+    @Test
+    void whereTheSystemListsNoLocksAJournalsProcessIsUnknownRatherThanEnded() throws IOException {
+        Feature render = feature("render: { mode: usage, sync: batched }");
+        when(backend.read("render")).thenReturn(Outcome.granted(1));
+        Journal j = Journal.create(dir, "render", false);
+        j.claim().add(2);
+
+        FeatureStatus s = new StatusReader(LockHolders.unknown(), NOW).remote(render, backend, dir);
+        j.close();
+
+        assertThat(s.journals).singleElement().satisfies(js -> {
+            assertThat(js.running).isNull();
+            assertThat(js.pid).isNull();
+        });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new StatusText(new PrintStream(bytes, true, StandardCharsets.UTF_8), NOW)
+                .print("t.yml", "test", List.of(s));
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains(": process unknown (this system does not list file locks), 2 used, 2 unconfirmed, 0 held");
     }
 
     @Test
