@@ -257,8 +257,10 @@ class StatusCommandTest {
 
         assertThat(status(config.toString())).isEqualTo(1);
 
-        assertThat(err()).isEqualTo("tollgate status: " + dir.resolve("ledger") + " (local.dir of " + config
-                + ") is a file, not a ledger folder\n");
+        // The config reader already refuses such a local.dir, with its line; status says so and stops.
+        assertThat(err()).isEqualTo("tollgate status: " + config + " has 1 problem (the agent would deny every "
+                + "metered call; 'check' lists them): " + config + ":2: local.dir: " + dir.resolve("ledger")
+                + " cannot be the folder of the ledger: " + dir.resolve("ledger") + " is a file, not a folder\n");
     }
 
     @Test
