@@ -25,7 +25,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
  * cli  -> boot (status), instrument (class files), rules, config; status reads ledger, journal, backend
  * instrument -> rules, site, bridge, config, log         rules -> config
  * meter -> site, bridge, ledger, journal, backend, config, log
- * ledger -> backend, log      backend.cryptolens -> backend, log      config -> log
+ * ledger -> backend, log      backend.cryptolens -> backend, config, log      config -> log
  * bridge -> the JDK and the annotations jar only (it is on the bootstrap class path)
  * </pre>
  */
@@ -68,7 +68,7 @@ class ArchitectureTest {
                 .and(mayUseOnly("site"))
                 .and(mayUseOnly("journal"))
                 .and(mayUseOnly("backend"))
-                .and(mayUseOnly("backend.cryptolens", "backend", "okhttp3..", "okio..", "kotlin..",
+                .and(mayUseOnly("backend.cryptolens", "backend", "config", "okhttp3..", "okio..", "kotlin..",
                         "com.fasterxml.jackson.."))
                 .and(mayUseOnly("ledger", "backend"))
                 .and(mayUseOnly("meter", "site", "bridge", "ledger", "journal", "backend", "config"))
@@ -79,16 +79,17 @@ class ArchitectureTest {
     }
 
     /**
-     * The one exception to the layout, until issue 14 item 3 gives Cryptolens one settings model: the config
-     * reader checks {@code cryptolens.url} with the backend's loopback rule ({@code backend.Loopback}).
+     * The config reads YAML and knows no backend: the one Cryptolens settings model, with the loopback rule, lives
+     * in {@code config}, and {@code backend.cryptolens} consumes it.
      */
     @Test
-    void configUsesSnakeYamlAndOfTheBackendsOnlyTheLoopbackRule() {
+    void configUsesSnakeYamlAndNoBackend() {
         classes().that().resideInAPackage(AGENT + ".config")
-                .should().onlyDependOnClassesThat(DescribedPredicate.or(
-                        resideInAnyPackageOrArrayOfPrimitives("java..", AGENT + ".config", AGENT + ".log",
-                                "org.yaml.snakeyaml.."),
-                        JavaClass.Predicates.belongToAnyOf(dev.tollgate.agent.backend.Loopback.class)))
+                .should().onlyDependOnClassesThat(resideInAnyPackageOrArrayOfPrimitives("java..", AGENT + ".config",
+                        AGENT + ".log", "org.yaml.snakeyaml.."))
+                .check(MAIN);
+        noClasses().that().resideInAPackage(AGENT + ".config")
+                .should().dependOnClassesThat().resideInAPackage(AGENT + ".backend..")
                 .check(MAIN);
     }
 

@@ -1,13 +1,12 @@
 package dev.tollgate.agent.boot;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Breaker;
 import dev.tollgate.agent.backend.cryptolens.CryptolensBackend;
-import dev.tollgate.agent.backend.cryptolens.CryptolensSettings;
 import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.CryptolensSettings;
 import dev.tollgate.agent.config.JournalSettings;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.log.Log;
@@ -34,17 +33,7 @@ public final class Backends {
         }
     }
 
-    public static Backend cryptolens(Config.Cryptolens c) {
-        CryptolensSettings settings = CryptolensSettings.builder()
-                .url(c.url())
-                .token(c.token())
-                .productId((int) c.productId())
-                .key(c.key())
-                .machineCode(c.machineCode())
-                .allowInsecure(c.allowInsecure())
-                .connectTimeout(Duration.ofMillis(c.connectTimeoutMillis()))
-                .readTimeout(Duration.ofMillis(c.readTimeoutMillis()))
-                .build();
+    public static Backend cryptolens(CryptolensSettings settings) {
         // The config reader already reported what settings.problems() would; the backend refuses to send anyway.
         // The breaker keeps a backend that hangs from costing every paid call a read timeout.
         return new Breaker(new CryptolensBackend(settings, Log::warn), Log::warn, Log::info);

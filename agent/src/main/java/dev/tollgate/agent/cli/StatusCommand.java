@@ -15,6 +15,7 @@ import java.util.Map;
 import dev.tollgate.agent.boot.Backends;
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.config.CryptolensSettings;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.config.Problem;
@@ -100,7 +101,7 @@ public final class StatusCommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("config", config.source());
         if (config.backend() == Config.BackendKind.CRYPTOLENS) {
-            Config.Cryptolens c = config.cryptolens();
+            CryptolensSettings c = config.cryptolens();
             Backend remote = Backends.cryptolens(c);
             try {
                 Path journals = config.journal().dir() != null ? config.journal().dir()

@@ -21,7 +21,7 @@ public final class Config {
     private final BackendKind backend;
     private final Path ledgerDir;
     private final Map<String, Long> openingCredits;
-    private final Cryptolens cryptolens;
+    private final CryptolensSettings cryptolens;
     private final Map<String, Feature> features;
     private final String deniedException;
     private final int deniedExceptionLine;
@@ -31,7 +31,7 @@ public final class Config {
     private final List<Problem> problems;
 
     Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
-            Cryptolens cryptolens, Map<String, Feature> features, String deniedException,
+            CryptolensSettings cryptolens, Map<String, Feature> features, String deniedException,
             int deniedExceptionLine, String logLevel, List<Rule> rules, JournalSettings journal,
             List<Problem> problems) {
         this.source = source;
@@ -71,7 +71,7 @@ public final class Config {
     }
 
     /** {@code cryptolens.*}, or {@code null} when that section is absent. */
-    public Cryptolens cryptolens() {
+    public CryptolensSettings cryptolens() {
         return cryptolens;
     }
 
@@ -135,67 +135,5 @@ public final class Config {
 
     public boolean isValid() {
         return problems.isEmpty();
-    }
-
-    /** The {@code cryptolens:} section. The token is never shown by {@link #toString()}. */
-    public static final class Cryptolens {
-        private final String url;
-        private final String token;
-        private final long productId;
-        private final String key;
-        private final String machineCode;
-        private final boolean allowInsecure;
-        private final long connectTimeoutMillis;
-        private final long readTimeoutMillis;
-
-        Cryptolens(String url, String token, long productId, String key, String machineCode,
-                boolean allowInsecure, long connectTimeoutMillis, long readTimeoutMillis) {
-            this.url = url;
-            this.token = token;
-            this.productId = productId;
-            this.key = key;
-            this.machineCode = machineCode;
-            this.allowInsecure = allowInsecure;
-            this.connectTimeoutMillis = connectTimeoutMillis;
-            this.readTimeoutMillis = readTimeoutMillis;
-        }
-
-        public String url() {
-            return url;
-        }
-
-        public String token() {
-            return token;
-        }
-
-        public long productId() {
-            return productId;
-        }
-
-        public String key() {
-            return key;
-        }
-
-        public String machineCode() {
-            return machineCode;
-        }
-
-        public boolean allowInsecure() {
-            return allowInsecure;
-        }
-
-        public long connectTimeoutMillis() {
-            return connectTimeoutMillis;
-        }
-
-        public long readTimeoutMillis() {
-            return readTimeoutMillis;
-        }
-
-        @Override
-        public String toString() {
-            return "cryptolens " + url + " product " + productId + " key " + key
-                    + (machineCode == null ? "" : " machine " + machineCode) + " token <redacted>";
-        }
     }
 }

@@ -91,7 +91,7 @@ class ConfigLoaderTest {
         }
         assertThat(config.toString()).doesNotContain(TOKEN);
         if (config.cryptolens() != null) {
-            assertThat(config.cryptolens().toString()).doesNotContain(TOKEN).contains("<redacted>");
+            assertThat(config.cryptolens().toString()).doesNotContain(TOKEN).contains("token=<redacted");
         }
     }
 
@@ -580,11 +580,11 @@ class ConfigLoaderTest {
 
     @Test
     void suggestionsAllowTwoEditsAndIgnoreCase() {
-        assertThat(ConfigLoader.suggestion("COST", List.of("mode", "cost"))).isEqualTo(" (did you mean 'cost'?)");
-        assertThat(ConfigLoader.suggestion("cst", List.of("mode", "cost"))).isEqualTo(" (did you mean 'cost'?)");
-        assertThat(ConfigLoader.suggestion("cs", List.of("mode", "cost"))).isEqualTo(" (did you mean 'cost'?)");
-        assertThat(ConfigLoader.suggestion("c", List.of("mode", "cost"))).isEmpty();
-        assertThat(ConfigLoader.suggestion("price", List.of("mode", "cost"))).isEmpty();
+        assertThat(DidYouMean.suggestion("COST", List.of("mode", "cost"))).isEqualTo(" (did you mean 'cost'?)");
+        assertThat(DidYouMean.suggestion("cst", List.of("mode", "cost"))).isEqualTo(" (did you mean 'cost'?)");
+        assertThat(DidYouMean.suggestion("cs", List.of("mode", "cost"))).isEqualTo(" (did you mean 'cost'?)");
+        assertThat(DidYouMean.suggestion("c", List.of("mode", "cost"))).isEmpty();
+        assertThat(DidYouMean.suggestion("price", List.of("mode", "cost"))).isEmpty();
     }
 
     // ---- wrong types ----
@@ -1202,17 +1202,18 @@ class ConfigLoaderTest {
 
         assertThat(config.isValid()).as("%s", config.problems()).isTrue();
         assertThat(config.backend()).isEqualTo(Config.BackendKind.CRYPTOLENS);
-        Config.Cryptolens c = config.cryptolens();
+        CryptolensSettings c = config.cryptolens();
         assertThat(c.url()).isEqualTo("https://cryptolens.acme.example");
         assertThat(c.token()).isEqualTo(TOKEN);
         assertThat(c.productId()).isEqualTo(12345);
         assertThat(c.key()).isEqualTo("ABCDE-FGHIJ-KLMNO-PQRST");
         assertThat(c.machineCode()).isEqualTo("host-1");
         assertThat(c.allowInsecure()).isFalse();
-        assertThat(c.connectTimeoutMillis()).isEqualTo(500);
-        assertThat(c.readTimeoutMillis()).isEqualTo(5000);
-        assertThat(c.toString()).isEqualTo("cryptolens https://cryptolens.acme.example product 12345 key "
-                + "ABCDE-FGHIJ-KLMNO-PQRST machine host-1 token <redacted>");
+        assertThat(c.connectTimeout().toMillis()).isEqualTo(500);
+        assertThat(c.readTimeout().toMillis()).isEqualTo(5000);
+        assertThat(c.toString()).isEqualTo("CryptolensSettings{url=https://cryptolens.acme.example, productId=12345, "
+                + "key=ABCDE…, machineCode=host-1, token=<redacted, " + TOKEN.length() + " chars>, "
+                + "allowInsecure=false, connectTimeout=500ms, readTimeout=5000ms}");
     }
 
     @Test
@@ -1226,12 +1227,12 @@ class ConfigLoaderTest {
 
         assertThat(config.isValid()).as("%s", config.problems()).isTrue();
         assertThat(config.backend()).isEqualTo(Config.BackendKind.LOCAL);
-        Config.Cryptolens c = config.cryptolens();
+        CryptolensSettings c = config.cryptolens();
         assertThat(c.url()).isEqualTo("https://api.cryptolens.io");
         assertThat(c.machineCode()).isNull();
-        assertThat(c.connectTimeoutMillis()).isEqualTo(5000);
-        assertThat(c.readTimeoutMillis()).isEqualTo(10000);
-        assertThat(c.toString()).doesNotContain("machine").endsWith("token <redacted>");
+        assertThat(c.connectTimeout().toMillis()).isEqualTo(5000);
+        assertThat(c.readTimeout().toMillis()).isEqualTo(10000);
+        assertThat(c.toString()).doesNotContain("machine").contains("token=<redacted, ");
     }
 
     @Test
@@ -1363,8 +1364,8 @@ class ConfigLoaderTest {
         Config config = parse(CRYPTOLENS_OK + "  connectTimeout: " + value + "\n  readTimeout: " + value + "\n");
 
         assertThat(config.isValid()).as("%s", config.problems()).isTrue();
-        assertThat(config.cryptolens().connectTimeoutMillis()).isEqualTo(millis);
-        assertThat(config.cryptolens().readTimeoutMillis()).isEqualTo(millis);
+        assertThat(config.cryptolens().connectTimeout().toMillis()).isEqualTo(millis);
+        assertThat(config.cryptolens().readTimeout().toMillis()).isEqualTo(millis);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tollgate.agent.backend.cryptolens;
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.backend.cryptolens.Reply.DataObject;
+import dev.tollgate.agent.config.CryptolensSettings;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -150,7 +151,7 @@ public final class CryptolensBackend implements Backend {
     @Override
     public String describe() {
         return "cryptolens " + redactor.apply(settings.url()) + " product " + settings.productId() + " key "
-                + CryptolensSettings.maskKey(settings.key())
+                + settings.maskedKey()
                 + (settings.machineCode() == null ? "" : " machine code " + settings.machineCode())
                 + (settingsProblem == null ? "" : " (misconfigured)");
     }
@@ -245,7 +246,7 @@ public final class CryptolensBackend implements Backend {
 
     private Outcome missingCredits(String counter) {
         warnOnce("missing:" + counter, "credits counter '" + counter + "' does not exist on license key "
-                + CryptolensSettings.maskKey(settings.key()) + " of product " + settings.productId()
+                + settings.maskedKey() + " of product " + settings.productId()
                 + (settings.machineCode() == null ? "" : " (machine code " + settings.machineCode() + ")")
                 + ", so it holds no credits and every take is refused; create a data object named '" + counter
                 + "' holding the credits bought");
@@ -271,7 +272,7 @@ public final class CryptolensBackend implements Backend {
         }
         if (same > 1) {
             warnOnce("duplicate:" + counter, same + " data objects are named '" + counter + "' on license key "
-                    + CryptolensSettings.maskKey(settings.key()) + "; using the oldest (id " + oldest.id
+                    + settings.maskedKey() + "; using the oldest (id " + oldest.id
                     + "); remove the others");
         }
         if (oldest != null) {

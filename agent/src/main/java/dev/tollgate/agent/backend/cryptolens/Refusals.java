@@ -1,6 +1,7 @@
 package dev.tollgate.agent.backend.cryptolens;
 
 import dev.tollgate.agent.backend.Outcome;
+import dev.tollgate.agent.config.CryptolensSettings;
 import java.util.Locale;
 
 /**
@@ -121,7 +122,7 @@ final class Refusals {
     }
 
     private String key() {
-        return CryptolensSettings.maskKey(settings.key());
+        return settings.maskedKey();
     }
 
     private static String quote(String message) {

@@ -1,5 +1,6 @@
 package dev.tollgate.agent.backend.cryptolens;
 
+import dev.tollgate.agent.config.CryptolensSettings;
 import static dev.tollgate.agent.backend.cryptolens.Fixture.list;
 import static dev.tollgate.agent.backend.cryptolens.Fixture.ok;
 import static dev.tollgate.agent.backend.cryptolens.Fixture.refused;

@@ -1,5 +1,6 @@
 package dev.tollgate.agent.backend.cryptolens;
 
+import dev.tollgate.agent.config.CryptolensSettings;
 import dev.tollgate.agent.backend.Outcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ import okhttp3.OkHttpClient;
  */
 final class Fixture implements AutoCloseable {
 
-    static final String TOKEN = CryptolensSettingsTest.TOKEN;
+    static final String TOKEN = "WyI0NTYiLCJzZWNyZXQtdG9rZW4tZm9yLXRlc3RzIl0=";
     static final String KEY = "FRQHQ-FSOSD-BWOPU-KJOWF";
 
     final MockWebServer server;

@@ -1,4 +1,4 @@
-package dev.tollgate.agent.backend;
+package dev.tollgate.agent.config;
 
 import java.util.Locale;
 
@@ -12,7 +12,7 @@ import java.util.Locale;
  * Loopback.isLoopback("example.com"); // false
  * }</pre>
  */
-public final class Loopback {
+final class Loopback {
 
     private Loopback() {
     }

@@ -1,6 +1,5 @@
-package dev.tollgate.agent.backend.cryptolens;
+package dev.tollgate.agent.config;
 
-import dev.tollgate.agent.backend.Loopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -76,7 +75,8 @@ class CryptolensSettingsTest {
             "http://[::ffff:10.0.0.1]", "HTTP://example.com"})
     void plainHttpToAnotherHostIsRefused(String url) {
         assertThat(valid().url(url).build().problems()).containsExactly(
-                "plain http:// is refused except to loopback; use https:// or set cryptolens.allowInsecure: true");
+                "plain http:// is refused except to loopback, because the token would travel unencrypted; use "
+                        + "https:// or set cryptolens.allowInsecure: true");
     }
 
     @ParameterizedTest

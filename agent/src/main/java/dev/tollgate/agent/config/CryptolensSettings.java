@@ -1,6 +1,4 @@
-package dev.tollgate.agent.backend.cryptolens;
-
-import dev.tollgate.agent.backend.Loopback;
+package dev.tollgate.agent.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,8 +10,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Where and as whom the {@code cryptolens} backend talks to the Cryptolens Web API. Immutable; built
- * with {@link #builder()}. Building never fails: {@link #problems()} lists what is wrong, and a backend
+ * Where and as whom the {@code cryptolens} backend talks to the Cryptolens Web API: the one model of the
+ * {@code cryptolens:} section, with its defaults and its checks (the loopback rule among them). Immutable;
+ * built with {@link #builder()}, by the config reader from a file or by hand. Building never fails:
+ * {@link #problems()} lists what is wrong (the config reader maps each to its file and line), and a backend
  * built from settings with problems answers {@code MISCONFIGURED} to every call without touching the
  * network.
  *
@@ -24,8 +24,8 @@ import java.util.Objects;
  * if (!s.problems().isEmpty()) { ... print them ... }
  * }</pre>
  *
- * <p>{@link #toString()} never shows the token. Only JDK classes are used here, so validating a
- * configuration loads nothing of OkHttp or Jackson.
+ * <p>{@link #toString()} and the problems never show the token. Only JDK classes are used here, so
+ * validating a configuration loads nothing of OkHttp or Jackson.
  */
 public final class CryptolensSettings {
 
@@ -34,8 +34,9 @@ public final class CryptolensSettings {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
-    static final String INSECURE_PROBLEM =
-            "plain http:// is refused except to loopback; use https:// or set cryptolens.allowInsecure: true";
+    /** Why plain {@code http://} to a host other than loopback is refused. */
+    public static final String INSECURE_PROBLEM = "plain http:// is refused except to loopback, because the token "
+            + "would travel unencrypted; use https:// or set cryptolens.allowInsecure: true";
 
     private final String url;
     private final String token;
@@ -45,6 +46,7 @@ public final class CryptolensSettings {
     private final boolean allowInsecure;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final List<Flaw> flaws;
     private final List<String> problems;
 
     private CryptolensSettings(Builder b) {
@@ -56,7 +58,12 @@ public final class CryptolensSettings {
         this.allowInsecure = b.allowInsecure;
         this.connectTimeout = b.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : b.connectTimeout;
         this.readTimeout = b.readTimeout == null ? DEFAULT_READ_TIMEOUT : b.readTimeout;
-        this.problems = Collections.unmodifiableList(findProblems());
+        this.flaws = Collections.unmodifiableList(findFlaws());
+        List<String> sentences = new ArrayList<>();
+        for (Flaw f : flaws) {
+            sentences.add(f.sentence);
+        }
+        this.problems = Collections.unmodifiableList(sentences);
     }
 
     public static Builder builder() {
@@ -74,8 +81,8 @@ public final class CryptolensSettings {
         return url;
     }
 
-    /** The access token; package-private so that it cannot leak through a public accessor. */
-    String token() {
+    /** The access token: a secret, for the request body only; never log it or put it in a message. */
+    public String token() {
         return token;
     }
 
@@ -91,6 +98,11 @@ public final class CryptolensSettings {
     /** The license key string, or null when not set. */
     public String key() {
         return key;
+    }
+
+    /** The key shortened for logs and messages: its first group, e.g. {@code FRQHQ-…}. */
+    public String maskedKey() {
+        return maskKey(key);
     }
 
     /** The machine code whose activation holds the counters, or null for counters on the key. */
@@ -115,59 +127,94 @@ public final class CryptolensSettings {
         return problems;
     }
 
-    private List<String> findProblems() {
-        List<String> p = new ArrayList<>();
+    /** The same problems, each with the key it is about, for the config reader to give a file and line. */
+    List<Flaw> flaws() {
+        return flaws;
+    }
+
+    /** One problem: the key, the message after {@code file:line: key: }, and the sentence that stands alone. */
+    static final class Flaw {
+        final String key;
+        final String message;
+        final String sentence;
+
+        Flaw(String key, String message, String sentence) {
+            this.key = key;
+            this.message = message;
+            this.sentence = sentence;
+        }
+    }
+
+    private List<Flaw> findFlaws() {
+        List<Flaw> p = new ArrayList<>();
         if (token == null) {
-            p.add("cryptolens.token is missing (an access token with the ListDataObjects, AddDataObject, "
+            add(p, "cryptolens.token", "is", "missing (an access token with the ListDataObjects, AddDataObject, "
                     + "IncrementIntValue and DecrementIntValue permissions, created with Key lock -1)");
         }
         if (productId <= 0) {
-            p.add(productId == 0
-                    ? "cryptolens.productId is missing (the product's id, a positive number)"
-                    : "cryptolens.productId must be a positive number, not " + productId);
+            if (productId == 0) {
+                add(p, "cryptolens.productId", "is", "missing (the product's id, a positive number)");
+            } else {
+                add(p, "cryptolens.productId", "", "must be a positive number, not " + productId);
+            }
         }
         if (key == null) {
-            p.add("cryptolens.key is missing (the license key, e.g. FRQHQ-FSOSD-BWOPU-KJOWF)");
+            add(p, "cryptolens.key", "is", "missing (the license key, e.g. FRQHQ-FSOSD-BWOPU-KJOWF)");
         }
         String urlProblem = urlProblem(url, allowInsecure);
-        if (urlProblem != null) {
-            p.add(urlProblem);
+        if (urlProblem == INSECURE_PROBLEM) {
+            p.add(new Flaw("cryptolens.url", INSECURE_PROBLEM, INSECURE_PROBLEM));
+        } else if (urlProblem != null) {
+            add(p, "cryptolens.url", "", urlProblem);
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            p.add("cryptolens.connectTimeout must be positive, not " + connectTimeout);
+            add(p, "cryptolens.connectTimeout", "", "must be positive, not " + connectTimeout);
         }
         if (readTimeout.isNegative() || readTimeout.isZero()) {
-            p.add("cryptolens.readTimeout must be positive, not " + readTimeout);
-        }
-        Redactor redactor = new Redactor(token);
-        for (int i = 0; i < p.size(); i++) {
-            p.set(i, redactor.apply(p.get(i)));
+            add(p, "cryptolens.readTimeout", "", "must be positive, not " + readTimeout);
         }
         return p;
     }
 
+    /** A flaw whose sentence is the key, {@code verb} when given, and the message; the token masked. */
+    private void add(List<Flaw> flaws, String key, String verb, String message) {
+        String safe = redact(message);
+        flaws.add(new Flaw(key, safe, key + (verb.isEmpty() ? " " : " " + verb + " ") + safe));
+    }
+
+    /** {@code text} with the token, plain or form-encoded (as in a query), masked. */
+    private String redact(String text) {
+        if (token == null) {
+            return text;
+        }
+        String out = text.replace(token, "<redacted>");
+        try {
+            return out.replace(java.net.URLEncoder.encode(token, "UTF-8"), "<redacted>");
+        } catch (java.io.UnsupportedEncodingException e) {
+            return out; // UTF-8 is always supported
+        }
+    }
+
+    /** The one rule for {@code cryptolens.url}, or null when the URL is usable. */
     private static String urlProblem(String url, boolean allowInsecure) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return "cryptolens.url is not a valid URL: " + quote(url);
+            return "not a URL: " + url;
         }
-        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            return "cryptolens.url must start with https:// (or http:// to loopback), not " + quote(url);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || uri.getHost().isEmpty() || !(scheme.equals("https") || scheme.equals("http"))) {
+            return "must be an https:// URL with a host, got " + url;
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            return "cryptolens.url has no host name: " + quote(url);
+        if (scheme.equals("http") && !allowInsecure && !Loopback.isLoopback(uri.getHost())) {
+            return INSECURE_PROBLEM;
         }
         if (uri.getRawUserInfo() != null) {
-            return "cryptolens.url must not contain a user name or password";
+            return "must not contain a user name or password";
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return "cryptolens.url must not have a query or fragment (the token is configured as cryptolens.token)";
-        }
-        if ("http".equals(scheme) && !allowInsecure && !Loopback.isLoopback(uri.getHost())) {
-            return INSECURE_PROBLEM;
+            return "must not have a query or fragment (the token is configured as cryptolens.token)";
         }
         return null;
     }
@@ -181,10 +228,6 @@ public final class CryptolensSettings {
         return key.length() <= end ? key : key.substring(0, end) + "…";
     }
 
-    private static String quote(String s) {
-        return "\"" + s + "\"";
-    }
-
     private static String trimToNull(String s) {
         if (s == null) {
             return null;
@@ -195,7 +238,7 @@ public final class CryptolensSettings {
 
     @Override
     public String toString() {
-        return "CryptolensSettings{url=" + new Redactor(token).apply(url)
+        return "CryptolensSettings{url=" + redact(url)
                 + ", productId=" + productId
                 + ", key=" + maskKey(key)
                 + (machineCode == null ? "" : ", machineCode=" + machineCode)
