@@ -55,6 +55,9 @@ public final class Startup {
         if (config.cryptolens() != null) {
             Log.secret(config.cryptolens().token());
         }
+        for (Problem p : config.ignored()) {
+            Log.warn(p.toString()); // a key of the customer's file that the vendor's pinned config decides
+        }
         for (Problem p : config.problems()) {
             Log.error(p.toString());
         }

@@ -29,6 +29,7 @@ public final class Config {
     private final List<Rule> rules;
     private final JournalSettings journal;
     private final List<Problem> problems;
+    private final List<Problem> ignored;
 
     Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
             CryptolensSettings cryptolens, Map<String, Feature> features, String deniedException,
@@ -46,6 +47,23 @@ public final class Config {
         this.rules = Collections.unmodifiableList(rules);
         this.journal = journal;
         this.problems = Collections.unmodifiableList(problems);
+        this.ignored = Collections.<Problem>emptyList();
+    }
+
+    private Config(Config c, String source, List<Problem> problems, List<Problem> ignored) {
+        this.source = source;
+        this.backend = c.backend;
+        this.ledgerDir = c.ledgerDir;
+        this.openingCredits = c.openingCredits;
+        this.cryptolens = c.cryptolens;
+        this.features = c.features;
+        this.deniedException = c.deniedException;
+        this.deniedExceptionLine = c.deniedExceptionLine;
+        this.logLevel = c.logLevel;
+        this.rules = c.rules;
+        this.journal = c.journal;
+        this.problems = Collections.unmodifiableList(problems);
+        this.ignored = Collections.unmodifiableList(ignored);
     }
 
     /** Where the config came from: a file path, or a note that there was none. */
@@ -105,8 +123,21 @@ public final class Config {
     public Config withProblems(List<Problem> more) {
         List<Problem> all = new java.util.ArrayList<>(problems);
         all.addAll(more);
-        return new Config(source, backend, ledgerDir, openingCredits, cryptolens, features, deniedException,
-                deniedExceptionLine, logLevel, rules, journal, all);
+        return new Config(this, source, all, ignored);
+    }
+
+    /** This config, read from a pinned config and a customer's file: its source names both, and what was ignored. */
+    Config pinned(String bothSources, List<Problem> ignoredKeys) {
+        return new Config(this, bothSources, problems, ignoredKeys);
+    }
+
+    /**
+     * The keys of the customer's file that the vendor's pinned config decides, each located and with the message
+     * "set by the vendor's pinned config; ignored": not applied, and not problems (calls are not denied for
+     * them). Empty without a pinned config.
+     */
+    public List<Problem> ignored() {
+        return ignored;
     }
 
     /**

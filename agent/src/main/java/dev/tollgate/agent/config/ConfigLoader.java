@@ -3,7 +3,6 @@ package dev.tollgate.agent.config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
@@ -53,43 +52,43 @@ public final class ConfigLoader {
     }
 
     /**
-     * Locates and reads the config.
+     * Locates and reads the config: the vendor's pinned config ({@link PinnedConfig#RESOURCE}) on the system class
+     * path with the customer's file laid over it, or the file alone when no config is pinned.
      *
      * @param agentArgument the text after {@code =} in {@code -javaagent:...=}, or null
      * @param property the value of {@code -Dtollgate.config}, or null
      * @param workingDir where {@code ./tollgate.yml} is looked for
      */
     public Config load(String agentArgument, String property, Path workingDir) {
-        String named = firstNonBlank(agentArgument, property);
-        if (named == null) {
-            named = firstNonBlank(env().get(ENV_CONFIG));
-        }
-        if (named != null) {
-            String how = agentArgument != null && !agentArgument.trim().isEmpty() ? "the -javaagent argument"
-                    : property != null && !property.trim().isEmpty() ? "-D" + PROPERTY_CONFIG
-                    : "the environment variable " + ENV_CONFIG;
-            Path file;
-            try {
-                file = workingDir.resolve(named.trim());
-            } catch (InvalidPathException e) {
-                return broken(named, "is not a valid path (named by " + how + ")");
+        return load(agentArgument, property, workingDir, ClassLoader.getSystemClassLoader(), null);
+    }
+
+    /**
+     * Locates and reads the config, the pinned config looked up through {@code classPath}.
+     *
+     * <pre>{@code
+     * Config c = new ConfigLoader().load(null, System.getProperty("tollgate.config"), Paths.get(""),
+     *         ClassLoader.getSystemClassLoader(), "sha256:9f86d0...");   // the digest the build recorded
+     * }</pre>
+     *
+     * @param expectedDigest the pinned config's digest as the build recorded it ({@link PinnedConfig#digest}), or
+     *     null to take it from the manifest attribute {@link PinnedConfig#MANIFEST_ATTRIBUTE} of the jar that
+     *     holds the resource. When given, the resource must be there and match it.
+     */
+    public Config load(String agentArgument, String property, Path workingDir, ClassLoader classPath,
+            String expectedDigest) {
+        ConfigFile customer = ConfigFile.locate(agentArgument, property,
+                ConfigFile.needsEnvironment(agentArgument, property) ? env().get(ENV_CONFIG) : null, workingDir);
+        PinnedConfig.Lookup pinned = PinnedConfig.find(classPath);
+        if (pinned.copies.isEmpty() && pinned.error == null) {
+            if (expectedDigest != null) {
+                return broken(PinnedConfig.RESOURCE, "missing: the product was built with a pinned config ("
+                        + expectedDigest + ") but it is not on the class path, so every metered call is denied");
             }
-            if (Files.isDirectory(file)) {
-                return broken(file.toString(), "is a directory, not a config file (named by " + how + "); name the "
-                        + "file, e.g. " + file.resolve(DEFAULT_FILE));
-            }
-            if (!Files.isRegularFile(file)) {
-                return broken(file.toString(), "config file not found (named by " + how + ")");
-            }
-            return read(file);
+            return customer.file != null ? read(customer.file) : customer.problem != null
+                    ? broken(customer.source, customer.problem) : binder(customer.source, Paths.get(".")).empty();
         }
-        Path fallback = workingDir.resolve(DEFAULT_FILE);
-        if (Files.isRegularFile(fallback)) {
-            return read(fallback);
-        }
-        return binder("(no config file: no -javaagent argument, no -D" + PROPERTY_CONFIG + ", no environment "
-                + "variable " + ENV_CONFIG + ", and no " + fallback + (Files.isDirectory(fallback) ? " file (it is a "
-                + "directory)" : "") + ")", Paths.get(".")).empty();
+        return new Pinning(env, userHome).read(pinned, expectedDigest, customer, workingDir);
     }
 
     /** Reads one file. */
@@ -112,20 +111,30 @@ public final class ConfigLoader {
     public Config parse(String text, String source, Path base) {
         Values values = new Values(source, base, env, userHome);
         ConfigBinder binder = new ConfigBinder(values);
+        YamlNode root = yaml(text, values, null);
+        return root == INVALID ? binder.empty() : binder.bind(root);
+    }
+
+    /** Marks a document that is not valid YAML (its problem recorded), as opposed to an empty one (null). */
+    static final YamlNode INVALID = new YamlNode.Scalar(-1, YamlNode.NULL, "");
+
+    /** The document's root, null when empty, or {@link #INVALID} with a problem in {@code in} (null: the values'). */
+    static YamlNode yaml(String text, Values values, Values.Origin in) {
         // The usual plain config is read by QuickYaml; anything else by SnakeYAML, into the same nodes.
         QuickYaml quick = QuickYaml.read(text);
-        YamlNode root;
         if (quick != null) {
-            root = quick.root;
-        } else {
-            SnakeYaml snake = SnakeYaml.read(text);
-            if (snake.problem != null) {
-                values.problem(snake.problemLine, "", "not valid YAML: " + snake.problem);
-                return binder.empty();
-            }
-            root = snake.root;
+            return quick.root;
         }
-        return binder.bind(root);
+        SnakeYaml snake = SnakeYaml.read(text);
+        if (snake.problem == null) {
+            return snake.root;
+        }
+        if (in == null) {
+            values.problem(snake.problemLine, "", "not valid YAML: " + snake.problem);
+        } else {
+            values.problem(in, snake.problemLine, "", "not valid YAML: " + snake.problem);
+        }
+        return INVALID;
     }
 
     private Config broken(String source, String message) {
@@ -134,16 +143,7 @@ public final class ConfigLoader {
         return new ConfigBinder(values).empty();
     }
 
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.trim().isEmpty()) {
-                return v;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
     }

@@ -78,10 +78,32 @@ final class Values {
         return problems;
     }
 
-    /** Records that {@code node}, the value of a key on line {@code keyLine}, was written in {@code from}. */
+    /**
+     * Records that {@code node}, the value of a key on line {@code keyLine}, and everything under it were written
+     * in {@code from}.
+     */
     void adopt(YamlNode node, int keyLine, Origin from) {
-        foreign.put(node, from);
         keyLines.put(node, keyLine);
+        markOrigin(node, from);
+    }
+
+    private void markOrigin(YamlNode node, Origin from) {
+        if (node == null) {
+            return;
+        }
+        foreign.put(node, from);
+        if (node instanceof YamlNode.Mapping) {
+            for (YamlNode k : ((YamlNode.Mapping) node).keys) {
+                markOrigin(k, from);
+            }
+            for (YamlNode v : ((YamlNode.Mapping) node).values) {
+                markOrigin(v, from);
+            }
+        } else if (node instanceof YamlNode.Sequence) {
+            for (YamlNode item : ((YamlNode.Sequence) node).items) {
+                markOrigin(item, from);
+            }
+        }
     }
 
     private Origin originOf(YamlNode node) {
@@ -98,6 +120,11 @@ final class Values {
 
     void problem(int line, String key, String message) {
         problems.add(new Problem(origin.source, line, key, message));
+    }
+
+    /** A problem in another document than this one, such as the customer's file under a pinned config. */
+    void problem(Origin in, int line, String key, String message) {
+        problems.add(new Problem(in.source, line, key, message));
     }
 
     void problem(YamlNode node, String key, String message) {
