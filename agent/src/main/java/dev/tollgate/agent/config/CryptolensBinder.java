@@ -56,24 +56,15 @@ final class CryptolensBinder {
                 .connectTimeout(connect == null ? null : Duration.ofMillis(connect))
                 .readTimeout(read == null ? null : Duration.ofMillis(read))
                 .build();
-        // A value that is missing or could not be read is reported above, in the words of the file.
         for (CryptolensSettings.Flaw flaw : settings.flaws()) {
-            String name = flaw.key.substring("cryptolens.".length());
-            if (c.containsKey(name) && wasRead(name, url, token, key, productId, machineCode, connect, read)) {
-                values.problem(c.get(name), flaw.key, flaw.message);
+            if (!flaw.missing) { // a missing or unreadable value is reported above, in the words of the file
+                String name = flaw.key.substring("cryptolens.".length());
+                values.problem(c.containsKey(name) ? c.get(name) : node, flaw.key, flaw.message);
             }
         }
         if (url == null || token == null || key == null || productId == null || connect == null || read == null) {
             return null;
         }
         return settings;
-    }
-
-    private static boolean wasRead(String name, String url, String token, String key, Long productId,
-            String machineCode, Long connect, Long read) {
-        Object value = name.equals("url") ? url : name.equals("token") ? token : name.equals("key") ? key
-                : name.equals("productId") ? productId : name.equals("machineCode") ? machineCode
-                : name.equals("connectTimeout") ? connect : name.equals("readTimeout") ? read : null;
-        return value != null;
     }
 }

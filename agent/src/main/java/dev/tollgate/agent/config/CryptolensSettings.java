@@ -132,54 +132,59 @@ public final class CryptolensSettings {
         return flaws;
     }
 
-    /** One problem: the key, the message after {@code file:line: key: }, and the sentence that stands alone. */
+    /**
+     * One problem: the key, the message after {@code file:line: key: }, the sentence that stands alone, and
+     * whether it is that the value is missing (which the config reader says in its own words).
+     */
     static final class Flaw {
         final String key;
         final String message;
         final String sentence;
+        final boolean missing;
 
-        Flaw(String key, String message, String sentence) {
+        Flaw(String key, String message, String sentence, boolean missing) {
             this.key = key;
             this.message = message;
             this.sentence = sentence;
+            this.missing = missing;
         }
     }
 
     private List<Flaw> findFlaws() {
         List<Flaw> p = new ArrayList<>();
         if (token == null) {
-            add(p, "cryptolens.token", "is", "missing (an access token with the ListDataObjects, AddDataObject, "
+            add(p, "cryptolens.token", true, "missing (an access token with the ListDataObjects, AddDataObject, "
                     + "IncrementIntValue and DecrementIntValue permissions, created with Key lock -1)");
         }
         if (productId <= 0) {
             if (productId == 0) {
-                add(p, "cryptolens.productId", "is", "missing (the product's id, a positive number)");
+                add(p, "cryptolens.productId", true, "missing (the product's id, a positive number)");
             } else {
-                add(p, "cryptolens.productId", "", "must be a positive number, not " + productId);
+                add(p, "cryptolens.productId", false, "must be a positive number, not " + productId);
             }
         }
         if (key == null) {
-            add(p, "cryptolens.key", "is", "missing (the license key, e.g. FRQHQ-FSOSD-BWOPU-KJOWF)");
+            add(p, "cryptolens.key", true, "missing (the license key, e.g. FRQHQ-FSOSD-BWOPU-KJOWF)");
         }
         String urlProblem = urlProblem(url, allowInsecure);
         if (urlProblem == INSECURE_PROBLEM) {
-            p.add(new Flaw("cryptolens.url", INSECURE_PROBLEM, INSECURE_PROBLEM));
+            p.add(new Flaw("cryptolens.url", INSECURE_PROBLEM, INSECURE_PROBLEM, false));
         } else if (urlProblem != null) {
-            add(p, "cryptolens.url", "", urlProblem);
+            add(p, "cryptolens.url", false, urlProblem);
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            add(p, "cryptolens.connectTimeout", "", "must be positive, not " + connectTimeout);
+            add(p, "cryptolens.connectTimeout", false, "must be positive, not " + connectTimeout);
         }
         if (readTimeout.isNegative() || readTimeout.isZero()) {
-            add(p, "cryptolens.readTimeout", "", "must be positive, not " + readTimeout);
+            add(p, "cryptolens.readTimeout", false, "must be positive, not " + readTimeout);
         }
         return p;
     }
 
-    /** A flaw whose sentence is the key, {@code verb} when given, and the message; the token masked. */
-    private void add(List<Flaw> flaws, String key, String verb, String message) {
+    /** A flaw whose sentence is the key, "is" for a missing value, and the message; the token masked. */
+    private void add(List<Flaw> flaws, String key, boolean missing, String message) {
         String safe = redact(message);
-        flaws.add(new Flaw(key, safe, key + (verb.isEmpty() ? " " : " " + verb + " ") + safe));
+        flaws.add(new Flaw(key, safe, key + (missing ? " is " : " ") + safe, missing));
     }
 
     /** {@code text} with the token, plain or form-encoded (as in a query), masked. */
