@@ -1336,6 +1336,17 @@ class ConfigLoaderTest {
         assertOnlyProblem(config, 2, "cryptolens.url", "must be an https:// URL with a host, got " + url);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "https://user:pw@api.cryptolens.io | must not contain a user name or password",
+        "https://api.cryptolens.io/?token=x | must not have a query or fragment (the token is configured as cryptolens.token)",
+        "https://api.cryptolens.io/#part   | must not have a query or fragment (the token is configured as cryptolens.token)"})
+    void aUrlWithCredentialsQueryOrFragmentIsAProblemAtItsLineFromTheOneSettingsModel(String url, String message) {
+        Config config = parse(CRYPTOLENS_OK.replace("https://api.cryptolens.io", url));
+
+        assertOnlyProblem(config, 2, "cryptolens.url", message);
+    }
+
     @Test
     void aUrlThatDoesNotParseIsRefused() {
         Config config = parse(CRYPTOLENS_OK.replace("https://api.cryptolens.io", "\"https://api cryptolens.io\""));

@@ -257,6 +257,37 @@ class PinnedConfigTest {
         });
     }
 
+    @Test
+    void aCustomerFileThatIsAListIsAProblemInThatFile() throws IOException {
+        Config config = pinnedWith("- local.dir: x\n");
+
+        assertThat(config.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(dir.resolve("etc").resolve("tollgate.yml").toString());
+            assertThat(p.message()).isEqualTo("must be a mapping of keys to values");
+        });
+        assertThat(config.openingCredits()).containsEntry("export", 10L);
+    }
+
+    @Test
+    void aCustomerSectionInTheCustomersFileOpensNothing() throws IOException {
+        Config config = pinnedWith("customer: [local.credits]\nlocal:\n  credits: { export: 99 }\n");
+
+        assertThat(config.openingCredits()).containsEntry("export", 10L);
+        assertThat(config.ignored()).extracting(Problem::key).containsExactly("customer", "local.credits");
+    }
+
+    @Test
+    void aCustomerSectionThatIsNotAListIsAProblemOfThePinnedConfig() throws IOException {
+        Config config = load(classPath(productJar("acme.jar", PINNED + "customer: journal.fsync\n", null)), null,
+                null);
+
+        assertThat(config.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("customer");
+            assertThat(p.message()).isEqualTo("must be a list of keys the customer's file may set, e.g. "
+                    + "- journal.fsync");
+        });
+    }
+
     // ---- refusals of the pinned config itself ----
 
     @Test
