@@ -13,8 +13,16 @@ import java.util.Map;
  *
  * <p>Where the config comes from, first match wins: the agent argument
  * ({@code -javaagent:tollgate-agent.jar=/etc/acme/tollgate.yml}), {@code -Dtollgate.config},
- * the environment variable {@code TOLLGATE_CONFIG}, else {@code ./tollgate.yml} when present.
- * {@code ${NAME}} (or {@code ${NAME:-default}}) in a value is read from the environment.
+ * the environment variable {@code TOLLGATE_CONFIG}, else {@code ./tollgate.yml} when present (see
+ * {@code ConfigFile}). When the product carries a pinned config ({@link PinnedConfig}), that file may set only
+ * what the pinned config leaves to the customer. {@code ${NAME}} (or {@code ${NAME:-default}}) in a value is
+ * read from the environment.
+ *
+ * <pre>{@code
+ * Config config = new ConfigLoader().load(agentArgs, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
+ *         Paths.get("").toAbsolutePath());
+ * for (Problem p : config.problems()) { Log.error(p.toString()); }   // /etc/acme/tollgate.yml:7: features...
+ * }</pre>
  */
 public final class ConfigLoader {
 
