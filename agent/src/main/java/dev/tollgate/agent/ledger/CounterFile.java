@@ -25,10 +25,17 @@ import java.util.zip.CRC32;
  * what it used and settling it are each atomic: no crash leaves units that left the counter without a
  * journal that owns them, and a grant that is gone was settled.
  *
- * <p>Files of the first format (two 32-byte slots, no grants) are read, and rewritten in this one at
- * their next step, into the second region first so that the old slots survive a torn first write.
+ * <p>Each record also carries the marker of the last top-up it took ({@link #topUp}), so a grant applied just
+ * before a crash is known as applied. Files of the first format (two 32-byte slots, no grants) and of the second
+ * (no top-up) are read, and rewritten in this one at their next step; a first-format file into the second region
+ * first so that the old slots survive a torn first write.
  *
- * <p>A file whose records are all unreadable is corrupt: it is reported, never reset.
+ * <p>After its record, each step writes the counter's {@link Witness}, a second record kept away from the ledger
+ * folder. A file is never trusted alone: a newest record whose checksum fails falls back to the older one only
+ * when that one is the witnessed step, i.e. the damaged record is a step that never returned (torn by power
+ * loss, or the process died before the witness write); any other damage, an older copy put back, an edited
+ * value, or a deleted or emptied file that the witness knows is reported and denied, never reset or rolled back
+ * (see {@link Tampering}). A file whose records are all unreadable is corrupt: reported, never reset.
  */
 final class CounterFile implements AutoCloseable {
 
@@ -36,12 +43,15 @@ final class CounterFile implements AutoCloseable {
     static final int SLOT = 32;
     /** The size of each of the two record regions. */
     static final int REGION = 4096;
-    static final int HEADER = 4 + 8 + 8 + 4 + 4;
+    /** {@code magic | seq | value | kind | count | last top-up}; the second format ends before the top-up. */
+    static final int HEADER = 4 + 8 + 8 + 4 + 4 + 8;
+    private static final int HEADER_V2 = 4 + 8 + 8 + 4 + 4;
     static final int GRANT = 24;
     /** Grants one record can hold: the journaling processes that can share a counter at once. */
     static final int MAX_GRANTS = (REGION - HEADER - 4) / GRANT;
     private static final int MAGIC_V1 = 0x54474331; // "TGC1"
-    private static final int MAGIC = 0x54474332; // "TGC2"
+    private static final int MAGIC_V2 = 0x54474332; // "TGC2"
+    private static final int MAGIC = 0x54474333; // "TGC3": the second format and the last top-up
 
     /** What a counter holds; stored so that a counter cannot silently change model. */
     enum Kind {
@@ -112,6 +122,7 @@ final class CounterFile implements AutoCloseable {
 
     private final Path path;
     private final long opening;
+    private final Witness witness;
     private final FileChannel channel;
     private final ByteBuffer regions = ByteBuffer.allocate(2 * REGION);
     private final ByteBuffer record = ByteBuffer.allocate(REGION);
@@ -130,36 +141,25 @@ final class CounterFile implements AutoCloseable {
      * @param opening the value a new counter starts at
      */
     CounterFile(Path path, long opening) throws IOException {
-        this(path, opening, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE));
+        this(path, opening, null);
     }
 
-    private CounterFile(Path path, long opening, FileChannel channel) {
+    /**
+     * Opens (creating when absent) the counter at {@code path}, checked against and recorded in {@code witness}.
+     *
+     * @param witness the counter's second record; {@code null} for none (the record mechanics alone)
+     */
+    CounterFile(Path path, long opening, Witness witness) throws IOException {
         this.path = path;
         this.opening = opening;
-        this.channel = channel;
+        this.witness = witness;
+        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
     }
 
     /** Forces every write to disk before the step returns (the journal's fsync policy, for power loss). */
     void forceWrites(boolean on) {
         this.force = on;
-    }
-
-    /** Opens an existing counter for {@link #peek} only: read-only, so it can never write or lock the file. */
-    static CounterFile readOnly(Path path) throws IOException {
-        return new CounterFile(path, 0, FileChannel.open(path, StandardOpenOption.READ));
-    }
-
-    /** The newest record, read without the file lock: see {@link CounterSnapshot#read}. */
-    CounterSnapshot peek() throws IOException {
-        stepLock.lock();
-        try {
-            Current c = current(null);
-            return new CounterSnapshot(path, c.value, c.kind == null ? null : c.kind == Kind.CREDITS, c.grants,
-                    channel.size() == 0);
-        } finally {
-            stepLock.unlock();
-        }
     }
 
     /** Subtracts {@code units} unless the value, less the credits granted to journals, would fall below {@code floor}. */
@@ -197,6 +197,35 @@ final class CounterFile implements AutoCloseable {
     }
 
     /**
+     * Adds {@code units} credits bought as a top-up and records its {@code marker} in the same write, so that
+     * whether a top-up was applied can be told after a crash ({@link #lastTopUp}).
+     */
+    Step topUp(long units, long marker) throws IOException {
+        stepLock.lock();
+        try (FileLock ignored = channel.lock()) {
+            Current c = current(Kind.CREDITS);
+            long next = c.value + units;
+            if (units <= 0 || next < c.value) {
+                return new Step(false, c.value);
+            }
+            write(c, next, Kind.CREDITS, c.grants, marker);
+            return new Step(true, next);
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** The marker of the last top-up this counter took; 0 for none. */
+    long lastTopUp() throws IOException {
+        stepLock.lock();
+        try (FileLock ignored = channel.lock()) {
+            return current(null).lastTopUp;
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /**
      * The one locked step: moves the counter {@code units} up or down, unless {@code units} is negative, the
      * value would wrap, or it would leave {@code [low, high]} (inclusive) once the grants' held units are
      * counted; then nothing changes.
@@ -208,10 +237,10 @@ final class CounterFile implements AutoCloseable {
             long held = (kind == Kind.CREDITS) != up ? c.held() : 0;
             long next = up ? c.value + units : c.value - units;
             boolean wrapped = up ? next < c.value : next > c.value;
-            if (units < 0 || wrapped || (up ? next > sub(high, held) : next < plus(low, held))) {
+            if (units < 0 || wrapped || (up ? next > Current.sub(high, held) : next < Current.plus(low, held))) {
                 return new Step(false, c.value);
             }
-            write(c.seq + 1, next, kind, c.grants, c.legacy);
+            write(c, next, kind, c.grants, c.lastTopUp);
             return new Step(true, next);
         }
     }
@@ -227,7 +256,7 @@ final class CounterFile implements AutoCloseable {
         stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
-            long free = kind == Kind.CREDITS ? c.value - c.held() - bound : sub(bound, c.value) - c.held();
+            long free = kind == Kind.CREDITS ? c.value - c.held() - bound : Current.sub(bound, c.value) - c.held();
             free = Math.max(0, free);
             // Near the bound, take half of what is free (at least what is needed now), so that other processes
             // sharing the counter are not starved by credits this one may never use.
@@ -237,7 +266,7 @@ final class CounterFile implements AutoCloseable {
             }
             int at = c.find(journal);
             Grant g = at < 0 ? new Grant(journal, 0, 0) : c.grants[at];
-            write(c.seq + 1, c.value, kind, c.with(new Grant(journal, g.reserved + granted, g.confirmed), at), c.legacy);
+            write(c, c.value, kind, c.with(new Grant(journal, g.reserved + granted, g.confirmed), at), c.lastTopUp);
             return new Step(true, granted);
         } finally {
             stepLock.unlock();
@@ -253,7 +282,7 @@ final class CounterFile implements AutoCloseable {
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
             if (c.find(journal) < 0) {
-                write(c.seq + 1, c.value, kind, c.with(new Grant(journal, 0, 0), -1), c.legacy);
+                write(c, c.value, kind, c.with(new Grant(journal, 0, 0), -1), c.lastTopUp);
             }
         } finally {
             stepLock.unlock();
@@ -280,16 +309,19 @@ final class CounterFile implements AutoCloseable {
             long delta = used - g.confirmed;
             long next = kind == Kind.CREDITS ? c.value - delta : c.value + delta;
             Grant[] grants = settle ? c.without(at) : c.with(new Grant(journal, Math.max(g.reserved, used), used), at);
-            write(c.seq + 1, next, kind, grants, c.legacy);
+            write(c, next, kind, grants, c.lastTopUp);
             return new Step(true, next);
         } finally {
             stepLock.unlock();
         }
     }
 
-    /** Forces what was written to disk. */
+    /** Forces what was written to disk, the counter before its witness. */
     void force() throws IOException {
         channel.force(false);
+        if (witness != null) {
+            witness.force();
+        }
     }
 
     /** The grants recorded now. */
@@ -322,79 +354,29 @@ final class CounterFile implements AutoCloseable {
         stepLock.lock();
         try {
             channel.close();
+            if (witness != null) {
+                witness.close();
+            }
         } finally {
             stepLock.unlock();
         }
     }
 
-    private static long plus(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
-    }
-
-    private static long sub(long a, long b) {
-        return plus(a, -b);
-    }
-
-    private static final Grant[] NONE = new Grant[0];
-
-    private static final class Current {
-        final long seq;
-        final long value;
-        /** The kind stored with the record; null in a file never written. */
-        final Kind kind;
-        final Grant[] grants;
-        /** Read from the first format: the next write must not touch its slots' region first. */
-        final boolean legacy;
-
-        Current(long seq, long value, Kind kind, Grant[] grants, boolean legacy) {
-            this.seq = seq;
-            this.value = value;
-            this.kind = kind;
-            this.grants = grants;
-            this.legacy = legacy;
-        }
-
-        long held() {
-            long sum = 0;
-            for (Grant g : grants) {
-                sum = plus(sum, g.held());
-            }
-            return sum;
-        }
-
-        int find(long journal) {
-            for (int i = 0; i < grants.length; i++) {
-                if (grants[i].journal == journal) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        Grant[] with(Grant g, int at) {
-            Grant[] next = at < 0 ? java.util.Arrays.copyOf(grants, grants.length + 1) : grants.clone();
-            next[at < 0 ? grants.length : at] = g;
-            return next;
-        }
-
-        Grant[] without(int at) {
-            Grant[] next = new Grant[grants.length - 1];
-            System.arraycopy(grants, 0, next, 0, at);
-            System.arraycopy(grants, at + 1, next, at, grants.length - at - 1);
-            return next;
-        }
-    }
-
     /**
-     * Reads the records under the lock. A new (empty) file holds the opening value; it is written with
-     * the first step. {@code expected} is the kind the caller steps, or null for a plain read.
+     * Reads the records under the lock, and holds them against the witness. A new (empty) file holds the opening
+     * value; it is written with the first step. {@code expected} is the kind the caller steps, or null for a
+     * plain read.
      */
     private Current current(Kind expected) throws IOException {
+        Witness.Entry w = witness == null ? null : witness.read();
+        boolean witnessed = w != null && w != Witness.DAMAGED;
         long size = channel.size();
         if (size == 0) {
+            if (witnessed) {
+                throw Tampering.lost(path, witness.path(), w);
+            }
             // Never written (a crash between creating the file and its first write held no data).
-            return new Current(0, opening, null, NONE, false);
+            return new Current(0, opening, 0, Current.NONE, 0, false);
         }
         regions.clear();
         while (regions.hasRemaining()) {
@@ -404,27 +386,47 @@ final class CounterFile implements AutoCloseable {
         }
         Current a = record(0, expected);
         Current b = record(REGION, expected);
+        boolean damaged = (a == null && written(0)) || (b == null && written(REGION));
         if (a == null && b == null) {
             a = legacySlot(0, expected);
             b = legacySlot(SLOT, expected);
         }
         if (a == null && b == null) {
+            if (witnessed) {
+                throw Tampering.unreadable(path, size, witness.path(), w);
+            }
             throw new CorruptException("ledger file " + path + " is corrupt (" + size + " bytes, no valid record); "
                     + "it was not reset. Restore it from a backup, or delete it to start again from the opening "
                     + "balance");
         }
-        return a == null ? b : b == null ? a : a.seq > b.seq ? a : b;
+        Current newest = a == null ? b : b == null ? a : a.seq > b.seq ? a : b;
+        if (witness != null) {
+            Tampering.vouch(path, witness, newest, w, damaged && !newest.legacy, force);
+        }
+        return newest;
+    }
+
+    /** Whether the region holds anything: a region never written reads as zeros or lies past the end. */
+    private boolean written(int offset) {
+        for (int i = offset, end = Math.min(regions.position(), offset + REGION); i < end; i++) {
+            if (regions.get(i) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Current record(int offset, Kind expected) throws IOException {
-        if (regions.position() < offset + HEADER + 4 || regions.getInt(offset) != MAGIC) {
+        int magic = regions.position() < offset + HEADER_V2 + 4 ? 0 : regions.getInt(offset);
+        int header = magic == MAGIC ? HEADER : magic == MAGIC_V2 ? HEADER_V2 : -1;
+        if (header < 0 || regions.position() < offset + header + 4) {
             return null;
         }
         int count = regions.getInt(offset + 24);
-        if (count < 0 || count > MAX_GRANTS || regions.position() < offset + HEADER + count * GRANT + 4) {
+        if (count < 0 || count > MAX_GRANTS || regions.position() < offset + header + count * GRANT + 4) {
             return null;
         }
-        int end = offset + HEADER + count * GRANT;
+        int end = offset + header + count * GRANT;
         crc.reset();
         crc.update(regions.array(), offset, end - offset);
         if ((int) crc.getValue() != regions.getInt(end)) {
@@ -432,12 +434,13 @@ final class CounterFile implements AutoCloseable {
         }
         int kind = regions.getInt(offset + 20);
         checkKind(kind, expected);
-        Grant[] grants = count == 0 ? NONE : new Grant[count];
+        Grant[] grants = count == 0 ? Current.NONE : new Grant[count];
         for (int i = 0; i < count; i++) {
-            int at = offset + HEADER + i * GRANT;
+            int at = offset + header + i * GRANT;
             grants[i] = new Grant(regions.getLong(at), regions.getLong(at + 8), regions.getLong(at + 16));
         }
-        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), Kind.of(kind), grants, false);
+        long lastTopUp = header == HEADER ? regions.getLong(offset + 28) : 0;
+        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), kind, grants, lastTopUp, false);
     }
 
     private Current legacySlot(int offset, Kind expected) throws IOException {
@@ -451,7 +454,7 @@ final class CounterFile implements AutoCloseable {
         }
         int kind = (int) regions.getLong(offset + 20);
         checkKind(kind, expected);
-        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), Kind.of(kind), NONE, true);
+        return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), kind, Current.NONE, 0, true);
     }
 
     private void checkKind(int code, Kind expected) throws CorruptException {
@@ -464,16 +467,18 @@ final class CounterFile implements AutoCloseable {
         }
     }
 
-    private void write(long seq, long value, Kind kind, Grant[] grants, boolean legacy) throws IOException {
+    /** Writes the record after {@code c}, then the witness: a step that returns is in both. */
+    private void write(Current c, long value, Kind kind, Grant[] grants, long lastTopUp) throws IOException {
         if (grants.length > MAX_GRANTS) {
             throw new IOException("ledger file " + path + " already holds the grants of " + MAX_GRANTS
                     + " processes, the most it can");
         }
-        if (legacy && (seq & 1) == 0) {
+        long seq = c.seq + 1;
+        if (c.legacy && (seq & 1) == 0) {
             seq++; // the first write of a converted file goes to the second region, away from the old slots
         }
         record.clear();
-        record.putInt(MAGIC).putLong(seq).putLong(value).putInt(kind.code).putInt(grants.length);
+        record.putInt(MAGIC).putLong(seq).putLong(value).putInt(kind.code).putInt(grants.length).putLong(lastTopUp);
         for (Grant g : grants) {
             record.putLong(g.journal).putLong(g.reserved).putLong(g.confirmed);
         }
@@ -487,6 +492,9 @@ final class CounterFile implements AutoCloseable {
         }
         if (force) {
             channel.force(false);
+        }
+        if (witness != null) {
+            witness.write(seq, value, kind.code, force);
         }
     }
 }

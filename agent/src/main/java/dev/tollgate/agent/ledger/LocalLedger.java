@@ -26,7 +26,9 @@ import dev.tollgate.agent.backend.Outcome;
  *
  * <p>A credits counter that has never been written starts at its opening balance ({@code local.credits});
  * a usage counter starts at 0. A corrupt or unreadable counter is reported as
- * {@link Outcome.Status#MISCONFIGURED} and never reset.
+ * {@link Outcome.Status#MISCONFIGURED} and never reset. Every counter is also recorded in the ledger's witness,
+ * under the user's home ({@link #witnessDir()}), so that deleting, emptying, damaging or putting back an older
+ * copy of a counter file gives nothing back: its feature is denied with one line that says what was found.
  */
 public final class LocalLedger implements Backend, Grants {
 
@@ -42,6 +44,8 @@ public final class LocalLedger implements Backend, Grants {
      */
     final ReentrantLock opening = new ReentrantLock();
     private final Path journalDir;
+    private final Path witnessRoot;
+    private final Path witnessDir;
     private volatile boolean forceWrites;
 
     public LocalLedger(Path dir, Map<String, Long> openingCredits) {
@@ -50,9 +54,28 @@ public final class LocalLedger implements Backend, Grants {
 
     /** @param journalDir where journaling features keep their journals ({@code journal.dir}) */
     public LocalLedger(Path dir, Map<String, Long> openingCredits, Path journalDir) {
+        this(dir, openingCredits, journalDir, Witness.defaultRoot());
+    }
+
+    /**
+     * @param witnessRoot the folder under which each ledger keeps its witness ({@code ~/.tollgate/witness}); the
+     *     ledger's own is a sub-folder named by a hash of {@code dir}
+     */
+    public LocalLedger(Path dir, Map<String, Long> openingCredits, Path journalDir, Path witnessRoot) {
         this.dir = dir;
         this.journalDir = journalDir;
+        this.witnessRoot = witnessRoot;
+        this.witnessDir = Witness.dirFor(witnessRoot, dir);
         this.openingCredits = Collections.unmodifiableMap(new java.util.HashMap<>(openingCredits));
+    }
+
+    /** The folder of this ledger's witness, away from {@link #dir()}. */
+    public Path witnessDir() {
+        return witnessDir;
+    }
+
+    Path witnessRoot() {
+        return witnessRoot;
     }
 
     @Override
@@ -141,7 +164,6 @@ public final class LocalLedger implements Backend, Grants {
         open.clear();
     }
 
-    /** One operation on a counter's file. */
     /**
      * One operation on a counter's file. A plain class rather than lambdas: the first lambda of a JVM costs
      * milliseconds of method-handle set-up, paid at a product's first metered call.
@@ -238,7 +260,7 @@ public final class LocalLedger implements Backend, Grants {
         }
     }
 
-    private CounterFile file(String counter) throws IOException {
+    CounterFile file(String counter) throws IOException {
         CounterFile f = open.get(counter);
         if (f != null) {
             return f;
@@ -249,7 +271,8 @@ public final class LocalLedger implements Backend, Grants {
             if (f == null) {
                 Files.createDirectories(dir);
                 Long credits = openingCredits.get(counter);
-                f = new CounterFile(pathOf(counter), credits == null ? 0 : credits);
+                f = new CounterFile(pathOf(counter), credits == null ? 0 : credits,
+                        new Witness(witnessDir.resolve(counter + Witness.SUFFIX)));
                 f.forceWrites(forceWrites);
                 open.put(counter, f);
             }

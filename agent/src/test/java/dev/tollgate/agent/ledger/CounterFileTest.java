@@ -99,7 +99,7 @@ class CounterFileTest {
             f.take(1, 0);
             byte[] two = Files.readAllBytes(file());
 
-            assertThat(one).hasSize(CounterFile.REGION + 32);
+            assertThat(one).hasSize(CounterFile.REGION + CounterFile.HEADER + 4);
             assertThat(Arrays.copyOfRange(one, 0, CounterFile.REGION)).containsOnly(0);
             assertThat(slot(one, 1)).isEqualTo(new long[] {1, 9, 1});
             assertThat(slot(two, 0)).isEqualTo(new long[] {2, 8, 1});
@@ -320,7 +320,7 @@ class CounterFileTest {
     /** {seq, value, kind} of the record in region {@code index}, checking its magic. */
     static long[] slot(byte[] file, int index) {
         ByteBuffer b = ByteBuffer.wrap(file, index * CounterFile.REGION, 32).slice();
-        assertThat(new String(file, index * CounterFile.REGION, 4, StandardCharsets.US_ASCII)).isEqualTo("TGC2");
+        assertThat(new String(file, index * CounterFile.REGION, 4, StandardCharsets.US_ASCII)).isEqualTo("TGC3");
         return new long[] {b.getLong(4), b.getLong(12), b.getInt(20)};
     }
 

@@ -39,8 +39,12 @@ class LocalLedgerTest {
     @TempDir
     Path dir;
 
+    /** Where the user's home would keep the ledgers' witnesses. */
+    @TempDir
+    Path witnesses;
+
     private LocalLedger ledger(long exportOpening) {
-        return new LocalLedger(dir, Map.of("export", exportOpening));
+        return new LocalLedger(dir, Map.of("export", exportOpening), dir.resolve("journal"), witnesses);
     }
 
     private Path exportFile() {
@@ -199,7 +203,7 @@ class LocalLedgerTest {
     @Test
     void theLedgerFolderIsCreatedWhenMissing() {
         Path nested = dir.resolve("var").resolve("lib").resolve("acme");
-        try (LocalLedger ledger = new LocalLedger(nested, Map.of("export", 2L))) {
+        try (LocalLedger ledger = new LocalLedger(nested, Map.of("export", 2L), nested.resolve("journal"), witnesses)) {
             assertOutcome(ledger.take("export", 1, 0), Status.GRANTED, 1);
         }
         assertThat(nested.resolve("export.counter")).isRegularFile();
@@ -244,6 +248,11 @@ class LocalLedgerTest {
     // ---- corrupt files ----
 
     private void assertCorruptAndUnchanged(byte[] content) throws IOException {
+        assertCorruptAndUnchanged(content, "is corrupt");
+    }
+
+    /** Every step and read of 'export' is refused with {@code found} and "not reset", also after a restart. */
+    private void assertCorruptAndUnchanged(byte[] content, String found) throws IOException {
         Files.write(exportFile(), content);
         for (int run = 0; run < 2; run++) { // a restart does not reset it either
             try (LocalLedger ledger = ledger(100)) {
@@ -252,7 +261,7 @@ class LocalLedgerTest {
                 for (Outcome o : outcomes) {
                     assertThat(o.status()).as("%s", o).isEqualTo(Status.MISCONFIGURED);
                     assertThat(o.value()).isEqualTo(Outcome.UNKNOWN);
-                    assertThat(o.detail()).contains(exportFile().toString()).contains("is corrupt")
+                    assertThat(o.detail()).contains(exportFile().toString()).contains(found)
                             .contains("it was not reset");
                 }
             }
@@ -274,14 +283,15 @@ class LocalLedgerTest {
     }
 
     @Test
-    void aTruncatedFileIsReportedAndNeverReset() throws IOException {
+    void aTruncatedFileIsReportedWithWhatTheWitnessRecordedAndNeverReset() throws IOException {
         try (LocalLedger ledger = ledger(10)) {
             ledger.take("export", 1, 0);
             ledger.take("export", 1, 0);
         }
         byte[] written = Files.readAllBytes(exportFile());
 
-        assertCorruptAndUnchanged(Arrays.copyOf(written, 20));
+        assertCorruptAndUnchanged(Arrays.copyOf(written, 20),
+                "is damaged (20 bytes, no readable record), and the ledger's witness");
     }
 
     @Test
@@ -291,7 +301,7 @@ class LocalLedgerTest {
         }
         byte[] written = Files.readAllBytes(exportFile());
 
-        assertCorruptAndUnchanged(Arrays.copyOf(written, 50));
+        assertCorruptAndUnchanged(Arrays.copyOf(written, 50), "recorded it at step 1 with value 9");
     }
 
     @Test
@@ -304,16 +314,17 @@ class LocalLedgerTest {
         bytes[12 + 7] ^= 0x01; // value of the first slot
         bytes[CounterFile.REGION + 12 + 7] ^= 0x01; // value of the second slot
 
-        assertCorruptAndUnchanged(bytes);
+        assertCorruptAndUnchanged(bytes, "recorded it at step 2 with value 8");
     }
 
     /**
-     * A torn write damages only the slot being written: the other slot still holds the value before it.
-     * {@code steps} steps of 1 from 10 put the newest record in slot {@code steps % 2}.
+     * A newest record damaged after its step returned (the witness recorded it) is reported; the older record is
+     * never used in its place. {@code steps} steps of 1 from 10 put the newest record in slot {@code steps % 2}.
      */
     @ParameterizedTest(name = "after {0} steps, byte {1} of the newest slot flipped")
     @CsvSource({"2, 0", "2, 11", "2, 19", "2, 27", "2, 31", "3, 0", "3, 11", "3, 19", "3, 27", "3, 31"})
-    void aDamagedNewestSlotFallsBackToTheOtherSlot(int steps, int byteInSlot) throws IOException {
+    void aDamagedNewestRecordOfAStepThatReturnedIsReportedNotRolledBack(int steps, int byteInSlot)
+            throws IOException {
         try (LocalLedger ledger = ledger(10)) {
             for (int i = 0; i < steps; i++) {
                 ledger.take("export", 1, 0);
@@ -322,17 +333,41 @@ class LocalLedgerTest {
         byte[] bytes = Files.readAllBytes(exportFile());
         bytes[(steps % 2) * CounterFile.REGION + byteInSlot] ^= 0x40;
         Files.write(exportFile(), bytes);
-        long previous = 10 - (steps - 1);
 
         try (LocalLedger ledger = ledger(10)) {
-            assertOutcome(ledger.read("export"), Status.GRANTED, previous);
-            assertOutcome(ledger.take("export", 1, 0), Status.GRANTED, previous - 1);
+            for (Outcome o : List.of(ledger.read("export"), ledger.take("export", 1, 0))) {
+                assertThat(o.status()).as("%s", o).isEqualTo(Status.MISCONFIGURED);
+                assertThat(o.detail()).isEqualTo("ledger file " + exportFile() + " is damaged: its newest record fails "
+                        + "its checksum, and the record before it (step " + (steps - 1) + ", value " + (11 - steps)
+                        + ") is older than the step " + steps + " (value " + (10 - steps) + ") that the ledger's "
+                        + "witness " + witnessOf("export") + " recorded: it was not rolled back, and its feature is "
+                        + "denied. Put back the latest copy of the file, or ask the vendor of the product");
+            }
         }
-        try (LocalLedger restarted = ledger(10)) {
-            assertOutcome(restarted.read("export"), Status.GRANTED, previous - 1);
+        assertThat(Files.readAllBytes(exportFile())).isEqualTo(bytes);
+    }
+
+    /**
+     * A torn write, or a process killed between the counter's write and the witness's, leaves a newest record that
+     * was never witnessed: the step never returned, and the older record, which is the witnessed step, stands.
+     */
+    @Test
+    void aDamagedNewestRecordOfAStepThatNeverReturnedFallsBackToTheWitnessedOne() throws IOException {
+        try (LocalLedger ledger = ledger(10)) {
+            ledger.take("export", 1, 0);
+            ledger.take("export", 1, 0); // 8 at step 2, witnessed
         }
-        assertThat(CounterFileTest.slot(Files.readAllBytes(exportFile()), steps % 2))
-                .as("the damaged slot was rewritten").containsExactly(steps, previous - 1, 1);
+        try (CounterFile unwitnessed = new CounterFile(exportFile(), 10)) {
+            unwitnessed.take(1, 0); // step 3 written, its witness write never came
+        }
+        byte[] bytes = Files.readAllBytes(exportFile());
+        bytes[CounterFile.REGION + 19] ^= 0x40; // step 3, in the second slot, torn
+        Files.write(exportFile(), bytes);
+
+        try (LocalLedger ledger = ledger(10)) {
+            assertOutcome(ledger.read("export"), Status.GRANTED, 8);
+            assertOutcome(ledger.take("export", 1, 0), Status.GRANTED, 7);
+        }
     }
 
     @Test
@@ -351,6 +386,10 @@ class LocalLedgerTest {
         }
     }
 
+    private Path witnessOf(String counter) {
+        return Witness.dirFor(witnesses, dir).resolve(counter + Witness.SUFFIX);
+    }
+
     // ---- an unusable folder ----
 
     @Test
@@ -358,7 +397,7 @@ class LocalLedgerTest {
         Path notAFolder = dir.resolve("ledger");
         Files.write(notAFolder, "not a folder".getBytes(StandardCharsets.UTF_8));
 
-        try (LocalLedger ledger = new LocalLedger(notAFolder, Map.of("export", 5L))) {
+        try (LocalLedger ledger = new LocalLedger(notAFolder, Map.of("export", 5L), notAFolder.resolve("journal"), witnesses)) {
             List<Outcome> outcomes = List.of(ledger.take("export", 1, 0), ledger.add("charts", 1, Backend.NO_CAP),
                     ledger.read("export"));
             for (Outcome o : outcomes) {
@@ -375,7 +414,7 @@ class LocalLedgerTest {
         Path file = dir.resolve("ledger");
         Files.write(file, new byte[0]);
 
-        try (LocalLedger ledger = new LocalLedger(file.resolve("acme"), Map.of())) {
+        try (LocalLedger ledger = new LocalLedger(file.resolve("acme"), Map.of(), file.resolve("acme/journal"), witnesses)) {
             Outcome o = ledger.add("charts", 1, Backend.NO_CAP);
 
             assertThat(o.status()).isEqualTo(Status.MISCONFIGURED);
@@ -467,7 +506,7 @@ class LocalLedgerTest {
     @Test
     void threadsOnDifferentCountersDoNotDisturbEachOther() throws Exception {
         Map<String, Long> opening = Map.of("c0", 300L, "c1", 300L, "c2", 300L, "c3", 300L);
-        try (LocalLedger ledger = new LocalLedger(dir, opening)) {
+        try (LocalLedger ledger = new LocalLedger(dir, opening, dir.resolve("journal"), witnesses)) {
             List<Long> granted = hammer(t -> ledger.take("c" + (t % 4), 1, 0));
 
             assertThat(granted).hasSize(1200);
