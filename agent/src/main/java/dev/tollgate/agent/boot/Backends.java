@@ -29,8 +29,20 @@ public final class Backends {
                         : new LocalLedger(config.ledgerDir(), config.openingCredits(), journals);
                 // Per write only with fsync: always; under interval the sync thread forces the files it uses.
                 ledger.forceWrites(config.journal().fsync() == JournalSettings.Fsync.ALWAYS);
+                ledger.acceptTopUps(config.customer(), creditsCounters(config));
                 return ledger;
         }
+    }
+
+    /** Each credits feature's counter, by feature name: what a vendor's top-up may add to. */
+    private static java.util.Map<String, String> creditsCounters(Config config) {
+        java.util.Map<String, String> counters = new java.util.HashMap<>();
+        for (dev.tollgate.agent.config.Feature f : config.features().values()) {
+            if (f.mode() == dev.tollgate.agent.config.Feature.Mode.CREDITS) {
+                counters.put(f.name(), f.counter());
+            }
+        }
+        return counters;
     }
 
     public static Backend cryptolens(CryptolensSettings settings) {

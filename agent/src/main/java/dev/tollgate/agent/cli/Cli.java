@@ -29,6 +29,9 @@ public final class Cli {
         if (args[0].equals("attach")) {
             return AttachCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args[0].equals("grant")) {
+            return dev.tollgate.agent.grant.GrantCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         err.println("tollgate: unknown command '" + args[0] + "'");
         usage(err);
         return 2;
@@ -49,6 +52,7 @@ public final class Cli {
         out.println("             meter a running JVM from now on (classes it already loaded included)");
         out.println("  status [config.yml] [--json]");
         out.println("             each feature's balance, unconfirmed use, leases, grace and last sync (read-only)");
+        dev.tollgate.agent.grant.GrantCommand.usage(out);
         out.println("  version    print the agent's version");
         out.println("  help       print this text");
     }

@@ -30,6 +30,8 @@ public final class Config {
     private final JournalSettings journal;
     private final List<Problem> problems;
     private final List<Problem> ignored;
+    /** {@code local.customer}; set once by the reader, copied by every derived config. */
+    private String customer;
 
     Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
             CryptolensSettings cryptolens, Map<String, Feature> features, String deniedException,
@@ -64,6 +66,7 @@ public final class Config {
         this.journal = c.journal;
         this.problems = Collections.unmodifiableList(problems);
         this.ignored = Collections.unmodifiableList(ignored);
+        this.customer = c.customer;
     }
 
     /** Where the config came from: a file path, or a note that there was none. */
@@ -86,6 +89,17 @@ public final class Config {
      */
     public Map<String, Long> openingCredits() {
         return openingCredits;
+    }
+
+    /** {@code local.customer}: who this install is, for the vendor's top-ups; {@code null} when not set. */
+    public String customer() {
+        return customer;
+    }
+
+    /** This config with {@code local.customer} set; for the reader only. */
+    Config withCustomer(String name) {
+        this.customer = name;
+        return this;
     }
 
     /** {@code cryptolens.*}, or {@code null} when that section is absent. */

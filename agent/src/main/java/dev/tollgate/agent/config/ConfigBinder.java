@@ -76,6 +76,7 @@ final class ConfigBinder {
                 : JournalSettings.defaults();
         Path ledgerDir = local.ledgerDir();
         return new Config(values.source(), backend, ledgerDir, local.credits(), cryptolens, features,
-                denied.exception(), denied.line(), logLevel, rules, journal, values.problems());
+                denied.exception(), denied.line(), logLevel, rules, journal, values.problems())
+                .withCustomer(local.customer());
     }
 }

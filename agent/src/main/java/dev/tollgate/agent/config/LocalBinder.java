@@ -22,6 +22,7 @@ final class LocalBinder {
     private final Values values;
     private Path ledgerDir;
     private Map<String, Long> credits = new LinkedHashMap<>();
+    private String customer;
 
     LocalBinder(Values values) {
         this.values = values;
@@ -46,7 +47,10 @@ final class LocalBinder {
         if (local == null) {
             return;
         }
-        values.allowOnly(local, "local", "dir", "credits");
+        values.allowOnly(local, "local", "dir", "credits", "customer");
+        if (local.containsKey("customer")) {
+            customer = values.text(local.get("customer"), "local.customer");
+        }
         if (local.containsKey("dir")) {
             Path dir = values.folder(local.get("dir"), "local.dir", "the ledger");
             if (dir != null) {
@@ -60,6 +64,11 @@ final class LocalBinder {
 
     Path ledgerDir() {
         return ledgerDir;
+    }
+
+    /** {@code local.customer}: who this install is, for the vendor's signed top-ups; null when not set. */
+    String customer() {
+        return customer;
     }
 
     /** The opening balances, keyed by each feature's counter (its data object), which the ledger charges. */

@@ -29,6 +29,7 @@ import dev.tollgate.agent.backend.Outcome;
  * {@link Outcome.Status#MISCONFIGURED} and never reset. Every counter is also recorded in the ledger's witness,
  * under the user's home ({@link #witnessDir()}), so that deleting, emptying, damaging or putting back an older
  * copy of a counter file gives nothing back: its feature is denied with one line that says what was found.
+ * Credits beyond the opening balance come only as top-ups signed by the vendor ({@link #acceptTopUps}).
  */
 public final class LocalLedger implements Backend, Grants {
 
@@ -47,6 +48,7 @@ public final class LocalLedger implements Backend, Grants {
     private final Path witnessRoot;
     private final Path witnessDir;
     private volatile boolean forceWrites;
+    private volatile TopUps topUps;
 
     public LocalLedger(Path dir, Map<String, Long> openingCredits) {
         this(dir, openingCredits, dir.resolve("journal"));
@@ -67,6 +69,24 @@ public final class LocalLedger implements Backend, Grants {
         this.witnessRoot = witnessRoot;
         this.witnessDir = Witness.dirFor(witnessRoot, dir);
         this.openingCredits = Collections.unmodifiableMap(new java.util.HashMap<>(openingCredits));
+    }
+
+    /**
+     * Takes the vendor's signed top-ups from {@code <dir>/grants/} now, and again at most every few seconds when a
+     * counter is stepped or read (a lease, a flush, a strict call, a balance): see {@link TopUps}.
+     *
+     * @param customer this install's customer ({@code local.customer}), or {@code null}
+     * @param creditsCounters each credits feature's counter, by feature name
+     */
+    public void acceptTopUps(String customer, Map<String, String> creditsCounters) {
+        acceptTopUps(customer, creditsCounters, ClassLoader.getSystemClassLoader());
+    }
+
+    /** As {@link #acceptTopUps(String, Map)}, with the vendor's key looked up on {@code keys}. */
+    void acceptTopUps(String customer, Map<String, String> creditsCounters, ClassLoader keys) {
+        TopUps t = new TopUps(this, customer, creditsCounters, keys);
+        topUps = t;
+        t.look();
     }
 
     /** The folder of this ledger's witness, away from {@link #dir()}. */
@@ -227,6 +247,10 @@ public final class LocalLedger implements Backend, Grants {
      */
     private Outcome step(String counter, Op op) {
         boolean interrupted = Thread.interrupted();
+        TopUps t = topUps;
+        if (t != null && op.what != Op.OPEN && op.what != Op.CONFIRM && op.what != Op.GIVE_BACK) {
+            t.lookNowAndThen();
+        }
         try {
             for (int attempt = 0; ; attempt++) {
                 CounterFile f = null;

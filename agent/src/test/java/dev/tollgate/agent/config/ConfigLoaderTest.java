@@ -544,7 +544,7 @@ class ConfigLoaderTest {
                         "unknown key (did you mean 'cost'?); known here: mode, cost, bound, exception, "
                                 + "onBackendFailure, dataObject, refund, sync, block, flushEvery, flushUnits, grace"),
                 Arguments.of("local:\n  dirr: /var/lib/acme\n", 2, "local.dirr",
-                        "unknown key (did you mean 'dir'?); known here: dir, credits"),
+                        "unknown key (did you mean 'dir'?); known here: dir, credits, customer"),
                 Arguments.of(CRYPTOLENS_OK + "  machinCode: host-1\n", 6, "cryptolens.machinCode",
                         "unknown key (did you mean 'machineCode'?); known here: url, token, productId, key, "
                                 + "machineCode, allowInsecure, connectTimeout, readTimeout"),
@@ -1092,6 +1092,24 @@ class ConfigLoaderTest {
 
         assertOnlyProblem(config, 6, "local.credits.export", "must be a whole number of at least 0, got -5");
         assertThat(config.openingCredits()).isEmpty();
+    }
+
+    @Test
+    void theCustomerOfAnInstallIsReadForTheVendorsTopUps() {
+        Config config = parse("features:\n  export:\n    mode: credits\nlocal:\n  customer: ACME Corp 0042\n");
+
+        assertThat(config.isValid()).as("%s", config.problems()).isTrue();
+        assertThat(config.customer()).isEqualTo("ACME Corp 0042");
+        assertThat(config.withProblems(List.of()).customer()).as("kept when problems are added").isEqualTo(
+                "ACME Corp 0042");
+    }
+
+    @Test
+    void anEmptyCustomerIsRefusedAndNoCustomerIsTheDefault() {
+        Config config = parse("features:\n  export:\n    mode: credits\nlocal:\n  customer:\n");
+
+        assertOnlyProblem(config, 5, "local.customer", "needs a value");
+        assertThat(parse("features:\n  export:\n    mode: credits\n").customer()).isNull();
     }
 
     @Test
