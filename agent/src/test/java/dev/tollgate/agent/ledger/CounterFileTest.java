@@ -307,6 +307,40 @@ class CounterFileTest {
         }
     }
 
+    @Test
+    void aFileOfTheSecondFormatIsReadWithItsGrantsAndRewrittenInTheThirdWithNoTopUp() throws IOException {
+        ByteBuffer v2 = ByteBuffer.allocate(CounterFile.REGION + 28 + CounterFile.GRANT + 4);
+        v2.position(CounterFile.REGION);
+        v2.putInt(0x54474332).putLong(5).putLong(77).putInt(1).putInt(1).putLong(A).putLong(10).putLong(3);
+        CRC32 crc = new CRC32();
+        crc.update(v2.array(), CounterFile.REGION, 28 + CounterFile.GRANT);
+        v2.putInt((int) crc.getValue());
+        Files.write(file(), v2.array());
+
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            assertThat(f.read()).isEqualTo(77);
+            assertThat(f.grants()).extracting(g -> g.reserved).containsExactly(10L);
+            assertThat(f.lastTopUp()).isZero();
+            assertThat(f.topUp(100, 42).value).isEqualTo(177);
+            assertThat(f.lastTopUp()).isEqualTo(42);
+        }
+        byte[] bytes = Files.readAllBytes(file());
+        assertThat(slot(bytes, 0)).containsExactly(6, 177, 1);
+        try (CounterFile f = new CounterFile(file(), 0)) {
+            assertThat(f.grants()).as("the grants carried over").extracting(g -> g.journal).containsExactly(A);
+        }
+    }
+
+    @Test
+    void aTopUpOfNothingOrOneThatWouldOverflowIsRefusedAndWritesNothing() throws IOException {
+        try (CounterFile f = new CounterFile(file(), Long.MAX_VALUE - 1)) {
+            assertThat(f.topUp(0, 7).applied).isFalse();
+            assertThat(f.topUp(2, 7).applied).isFalse();
+            assertThat(f.lastTopUp()).isZero();
+        }
+        assertThat(Files.size(file())).isZero();
+    }
+
     /** A slot of the first file format ({@code TGC1}): magic, seq, value, kind as a long, CRC-32. */
     static byte[] firstFormatSlot(long seq, long value, long kind) {
         ByteBuffer slot = ByteBuffer.allocate(CounterFile.SLOT);
