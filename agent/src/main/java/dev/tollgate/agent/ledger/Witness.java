@@ -9,8 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.zip.CRC32;
 
 /**
@@ -67,7 +65,7 @@ final class Witness implements AutoCloseable {
         return Paths.get(System.getProperty("user.home"), ".tollgate", "witness");
     }
 
-    /** The witness folder of the ledger in {@code ledgerDir}: named by a hash of its absolute path. */
+    /** The witness folder of the ledger in {@code ledgerDir}: named by a 64-bit hash of its absolute path. */
     static Path dirFor(Path root, Path ledgerDir) {
         Path abs = ledgerDir.toAbsolutePath().normalize();
         try {
@@ -75,7 +73,13 @@ final class Witness implements AutoCloseable {
         } catch (IOException e) {
             // Not there yet: its absolute path names it.
         }
-        return root.resolve(hex(sha256(abs.toString().getBytes(StandardCharsets.UTF_8)), 8));
+        // CRC-32 and String.hashCode rather than SHA-256: a name, not a secret, and no security provider to
+        // start (milliseconds) on a product's first metered call.
+        String text = abs.toString();
+        CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        String hex = Long.toHexString(crc.getValue() << 32 | (text.hashCode() & 0xffffffffL));
+        return root.resolve("0000000000000000".substring(hex.length()) + hex);
     }
 
     Path path() {
@@ -160,21 +164,5 @@ final class Witness implements AutoCloseable {
         if (channel != null) {
             channel.close();
         }
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-    }
-
-    static String hex(byte[] bytes, int count) {
-        StringBuilder s = new StringBuilder(2 * count);
-        for (int i = 0; i < count; i++) {
-            s.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[i] & 0xf, 16));
-        }
-        return s.toString();
     }
 }
