@@ -138,4 +138,38 @@ class GrantCommandTest {
         assertThatThrownBy(() -> GrantFile.parse("version: 1\n")).hasMessage("it has no id: line");
         assertThatThrownBy(() -> GrantFile.parse("version: 1\nversion: 1\n")).hasMessage("line 2: version is given twice");
     }
+
+    @Test
+    void eachBadValueOfAGrantIsRefusedNamingTheField() {
+        String good = "version: 1\nid: a1\ncustomer: acme\nfeature: export\nunits: 5\n"
+                + "key: sha256:0123456789abcdef0123456789abcdef\nsignature: AAAA\n";
+
+        assertThatThrownBy(() -> GrantFile.parse(good.replace("version: 1", "version: 2")))
+                .hasMessage("version 2 is not known; this agent reads 1");
+        assertThatThrownBy(() -> GrantFile.parse(good.replace("units: 5", "units: many")))
+                .hasMessage("units 'many' is not a whole number of at least 1");
+        assertThatThrownBy(() -> GrantFile.parse(good.replace("units: 5", "units: -5")))
+                .hasMessage("units '-5' is not a whole number of at least 1");
+        assertThatThrownBy(() -> GrantFile.parse(good.replace("key: sha256:0123", "key: md5:0123")))
+                .hasMessageStartingWith("key 'md5:0123").hasMessageEndingWith("is not valid: sha256: and 32 hex digits");
+        assertThatThrownBy(() -> GrantFile.parse(good.replace("signature: AAAA", "signature: !!")))
+                .hasMessage("signature is not base64");
+        assertThatThrownBy(() -> GrantFile.parse(good.replace("feature: export", "feature: ex port")))
+                .hasMessage("feature 'ex port' is not valid: a feature name without spaces");
+    }
+
+    @Test
+    void aProductResourceThatIsNotAPublicKeyIsNamed() throws IOException {
+        Path root = dir.resolve("product");
+        Path resource = root.resolve(GrantKeys.RESOURCE);
+        Files.createDirectories(resource.getParent());
+        Files.writeString(resource, "-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n");
+
+        GrantKeys.Trusted t = GrantKeys.trusted(new java.net.URLClassLoader(
+                new java.net.URL[] {root.toUri().toURL()}, null));
+
+        assertThat(t.key()).isNull();
+        assertThat(t.problem()).startsWith("file:").contains(root.toString())
+                .contains("META-INF/tollgate/grant-key.pub is not a PEM public EC key (");
+    }
 }
