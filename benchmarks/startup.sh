@@ -75,8 +75,10 @@ agent_options() {
   case $1 in
     none) ;;
     noop) echo "-javaagent:$noop" ;;
-    tollgate) echo "-javaagent:$tollgate=$work/tollgate.yml" ;;
-    tollgate-old) echo "-javaagent:${TOLLGATE_OLD_JAR:?set TOLLGATE_OLD_JAR to another tollgate-agent.jar}=$work/tollgate.yml" ;;
+    # Each run starts a fresh ledger, so also a fresh witness (kept under the home): the agent would report the
+    # deleted ledger otherwise. The home persists, with the bootstrap jar the agent keeps there.
+    tollgate) echo "-Duser.home=$work/home -javaagent:$tollgate=$work/tollgate.yml" ;;
+    tollgate-old) echo "-Duser.home=$work/home -javaagent:${TOLLGATE_OLD_JAR:?set TOLLGATE_OLD_JAR to another tollgate-agent.jar}=$work/tollgate.yml" ;;
     bytebuddy) echo "-javaagent:$minimal" ;;
     otel) echo "-javaagent:$otel -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.javaagent.logging=none" ;;
     *) echo "unknown agent $1" >&2; exit 2 ;;
@@ -94,7 +96,7 @@ app_arguments() {
 # One process; appends "app agent wall_ms rss_kb" to $work/times (or nothing, when warming up).
 run() {
   local app=$1 agent=$2 record=$3 t0 t1
-  rm -rf "$work/ledger" "$work/sample/target"
+  rm -rf "$work/ledger" "$work/home/.tollgate/witness" "$work/sample/target"
   # shellcheck disable=SC2046
   t0=$(date +%s%N)
   (cd "$work/sample" && /usr/bin/time -f %M -o "$work/rss" "$java" $(agent_options "$agent") $(app_arguments "$app") \
