@@ -248,6 +248,21 @@ class TopUpsTest {
     }
 
     @Test
+    void aListOfTakenGrantsThatCannotBeReadTakesNoGrantUntilItCanAndSaysSo() throws IOException {
+        Files.createDirectories(dir.resolve("grants.taken")); // a folder where the list should be
+        Path file = drop("a.grant", grant(VENDOR, "2026-1", "acme", "export", 1000));
+
+        assertThat(balance("acme")).isEqualTo(10);
+        assertThat(file).exists();
+        assertThat(lines).anyMatch(l -> l.startsWith("[tollgate] warning: grant file " + file + " for 'export' cannot "
+                + "be taken now, and stays in the inbox: "));
+
+        Files.delete(dir.resolve("grants.taken"));
+        assertThat(balance("acme")).isEqualTo(1010);
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
     void aGrantForACounterThatCannotBeUsedNowStaysInTheInbox() throws IOException {
         try (LocalLedger l = ledger("acme")) {
             l.take("export", 10, 0);
