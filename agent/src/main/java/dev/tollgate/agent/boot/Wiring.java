@@ -46,6 +46,11 @@ public final class Wiring {
         return new Wiring(config, config.isValid() ? Backends.of(config) : null);
     }
 
+    /** As {@link #of(Config)}, on a backend the caller built (tests: a ledger whose witness is in a temp folder). */
+    public static Wiring of(Config config, Backend backend) {
+        return new Wiring(config, backend);
+    }
+
     /**
      * Makes the metering runtime the bridge's gate and installs the transformer for classes loaded from now
      * on (classes loaded before are {@code LoadedClasses}' business).

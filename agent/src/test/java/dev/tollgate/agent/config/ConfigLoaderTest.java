@@ -1135,7 +1135,8 @@ class ConfigLoaderTest {
         Feature export = config.features().get("export");
         assertThat(config.openingCredits()).containsExactly(Map.entry("exports_left", 100L));
 
-        try (LocalLedger ledger = new LocalLedger(dir, config.openingCredits())) {
+        try (LocalLedger ledger = new LocalLedger(dir, config.openingCredits(), dir.resolve("journal"),
+                dir.resolve("witness"))) {
             Outcome read = ledger.read(export.counter());
             Outcome take = ledger.take(export.counter(), 1, export.lowerBound());
 

@@ -284,7 +284,11 @@ final class ForkedJvm {
     }
 
     private static Process start(List<String> command, Path dir, Map<String, String> env) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        // A home inside target/ for every forked JVM: what the agent keeps under the home (the bootstrap jar, each
+        // ledger's witness, default journals) stays out of the real one. A test's own -Duser.home comes later and wins.
+        List<String> withHome = new ArrayList<>(command);
+        withHome.add(1, "-Duser.home=" + fixtures().getParent().resolve("it-home"));
+        ProcessBuilder pb = new ProcessBuilder(withHome).directory(dir.toFile());
         pb.environment().remove("TOLLGATE_CONFIG");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);

@@ -63,8 +63,9 @@ final class InProcessAgent implements AfterEachCallback {
     ClassLoader meter(String yaml, Path dir) {
         Config config = new ConfigLoader(Map.of(), dir.toString()).parse(yaml, "tollgate.yml", dir);
         assertThat(config.problems()).isEmpty();
-        wiring = Wiring.of(config);
-        assertThat(wiring.backend()).as("the local ledger").isInstanceOf(LocalLedger.class);
+        // The ledger's witness in the test's folder, not under the real home.
+        wiring = Wiring.of(config, new LocalLedger(config.ledgerDir(), config.openingCredits(),
+                config.ledgerDir().resolve("journal"), dir.resolve("witness")));
         Log.listen(listener);
         installation = wiring.install(instrumentation());
         return fixtures();

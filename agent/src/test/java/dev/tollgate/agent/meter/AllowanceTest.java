@@ -63,7 +63,7 @@ class AllowanceTest {
     }
 
     private LocalLedger ledger(long opening) {
-        LocalLedger l = new LocalLedger(ledgerDir(), Map.of("export", opening));
+        LocalLedger l = new LocalLedger(ledgerDir(), Map.of("export", opening), journals(), dir.resolve("witness"));
         backends.add(l);
         return l;
     }
