@@ -25,7 +25,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
  * cli  -> boot (status), instrument (class files), rules, config; status reads ledger, journal, backend
  * instrument -> rules, site, bridge, config, log         rules -> config
  * meter -> site, bridge, ledger, journal, backend, config, log
- * ledger -> backend, log      backend.cryptolens -> backend, config, log      config -> log
+ * ledger -> backend, grant (signed top-ups), log; grant -> log      backend.cryptolens -> backend, config, log      config -> log
  * bridge -> the JDK and the annotations jar only (it is on the bootstrap class path)
  * </pre>
  */
@@ -70,11 +70,12 @@ class ArchitectureTest {
                 .and(mayUseOnly("backend"))
                 .and(mayUseOnly("backend.cryptolens", "backend", "config", "okhttp3..", "okio..", "kotlin..",
                         "com.fasterxml.jackson.."))
-                .and(mayUseOnly("ledger", "backend"))
+                .and(mayUseOnly("grant"))
+                .and(mayUseOnly("ledger", "backend", "grant"))
                 .and(mayUseOnly("meter", "site", "bridge", "ledger", "journal", "backend", "config"))
                 .and(mayUseOnly("rules", "config"))
                 .and(mayUseOnly("instrument", "rules", "site", "bridge", "config", "net.bytebuddy.."))
-                .and(mayUseOnly("cli", "boot", "instrument", "rules", "config", "ledger", "journal", "backend"))
+                .and(mayUseOnly("cli", "boot", "instrument", "rules", "config", "ledger", "journal", "backend", "grant"))
                 .check(MAIN);
     }
 

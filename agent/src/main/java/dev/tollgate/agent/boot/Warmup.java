@@ -47,7 +47,8 @@ public final class Warmup implements Runnable {
         "dev.tollgate.agent.ledger.CounterFile", "dev.tollgate.agent.ledger.Current",
         "dev.tollgate.agent.ledger.Witness", "dev.tollgate.agent.ledger.Witness$Entry",
         "dev.tollgate.agent.ledger.Tampering",
-        "dev.tollgate.agent.ledger.CounterFile$Grant", "dev.tollgate.agent.ledger.CounterFile$Step",
+        "dev.tollgate.agent.ledger.CounterFile$Grant", "dev.tollgate.agent.ledger.Step",
+        "dev.tollgate.agent.ledger.CounterKind",
         "dev.tollgate.agent.backend.Outcome", "java.nio.channels.FileLock", "java.nio.MappedByteBuffer",
         "java.nio.file.DirectoryStream", "java.util.zip.CRC32",
     };

@@ -53,43 +53,12 @@ final class CounterFile implements AutoCloseable {
     private static final int MAGIC_V2 = 0x54474332; // "TGC2"
     private static final int MAGIC = 0x54474333; // "TGC3": the second format and the last top-up
 
-    /** What a counter holds; stored so that a counter cannot silently change model. */
-    enum Kind {
-        CREDITS(1), USAGE(2);
-
-        final int code;
-
-        Kind(int code) {
-            this.code = code;
-        }
-
-        static Kind of(int code) {
-            for (Kind k : values()) {
-                if (k.code == code) {
-                    return k;
-                }
-            }
-            return null;
-        }
-    }
-
     /** Thrown when the file cannot be trusted; the message says what to do. */
     static final class CorruptException extends IOException {
         private static final long serialVersionUID = 1L;
 
         CorruptException(String message) {
             super(message);
-        }
-    }
-
-    /** The answer to a step: applied or not, and the value after it (or the current one when refused). */
-    static final class Step {
-        final boolean applied;
-        final long value;
-
-        Step(boolean applied, long value) {
-            this.applied = applied;
-            this.value = value;
         }
     }
 
@@ -150,11 +119,33 @@ final class CounterFile implements AutoCloseable {
      * @param witness the counter's second record; {@code null} for none (the record mechanics alone)
      */
     CounterFile(Path path, long opening, Witness witness) throws IOException {
+        this(path, opening, witness, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
+    }
+
+    private CounterFile(Path path, long opening, Witness witness, FileChannel channel) {
         this.path = path;
         this.opening = opening;
         this.witness = witness;
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.channel = channel;
+    }
+
+    /** Opens an existing counter for {@link #peek} only: read-only, no witness; it never writes or locks. */
+    static CounterFile readOnly(Path path) throws IOException {
+        return new CounterFile(path, 0, null, FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    /** The newest record, read without the file lock: see {@link CounterSnapshot#read}. */
+    CounterSnapshot peek() throws IOException {
+        stepLock.lock();
+        try {
+            Current c = current(null);
+            CounterKind kind = CounterKind.of(c.kind);
+            return new CounterSnapshot(path, c.value, kind == null ? null : kind == CounterKind.CREDITS, c.grants,
+                    channel.size() == 0);
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     /** Forces every write to disk before the step returns (the journal's fsync policy, for power loss). */
@@ -166,7 +157,7 @@ final class CounterFile implements AutoCloseable {
     Step take(long units, long floor) throws IOException {
         stepLock.lock();
         try {
-            return move(Kind.CREDITS, units, false, floor, Long.MAX_VALUE);
+            return move(CounterKind.CREDITS, units, false, floor, Long.MAX_VALUE);
         } finally {
             stepLock.unlock();
         }
@@ -176,7 +167,7 @@ final class CounterFile implements AutoCloseable {
     Step add(long units, long cap) throws IOException {
         stepLock.lock();
         try {
-            return move(Kind.USAGE, units, true, Long.MIN_VALUE, cap);
+            return move(CounterKind.USAGE, units, true, Long.MIN_VALUE, cap);
         } finally {
             stepLock.unlock();
         }
@@ -186,10 +177,10 @@ final class CounterFile implements AutoCloseable {
      * Gives back a charge of {@code units} that this counter took: credits come back (no cap), usage goes
      * down (never below 0). For refunds of calls that threw.
      */
-    Step giveBack(long units, Kind kind) throws IOException {
+    Step giveBack(long units, CounterKind kind) throws IOException {
         stepLock.lock();
         try {
-            return kind == Kind.CREDITS ? move(kind, units, true, Long.MIN_VALUE, Long.MAX_VALUE)
+            return kind == CounterKind.CREDITS ? move(kind, units, true, Long.MIN_VALUE, Long.MAX_VALUE)
                     : move(kind, units, false, 0, Long.MAX_VALUE);
         } finally {
             stepLock.unlock();
@@ -203,12 +194,12 @@ final class CounterFile implements AutoCloseable {
     Step topUp(long units, long marker) throws IOException {
         stepLock.lock();
         try (FileLock ignored = channel.lock()) {
-            Current c = current(Kind.CREDITS);
+            Current c = current(CounterKind.CREDITS);
             long next = c.value + units;
             if (units <= 0 || next < c.value) {
                 return new Step(false, c.value);
             }
-            write(c, next, Kind.CREDITS, c.grants, marker);
+            write(c, next, CounterKind.CREDITS, c.grants, marker);
             return new Step(true, next);
         } finally {
             stepLock.unlock();
@@ -230,11 +221,11 @@ final class CounterFile implements AutoCloseable {
      * value would wrap, or it would leave {@code [low, high]} (inclusive) once the grants' held units are
      * counted; then nothing changes.
      */
-    private Step move(Kind kind, long units, boolean up, long low, long high) throws IOException {
+    private Step move(CounterKind kind, long units, boolean up, long low, long high) throws IOException {
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
             // Grants hold units back from steps that consume (credits down, usage up), not from refunds.
-            long held = (kind == Kind.CREDITS) != up ? c.held() : 0;
+            long held = (kind == CounterKind.CREDITS) != up ? c.held() : 0;
             long next = up ? c.value + units : c.value - units;
             boolean wrapped = up ? next < c.value : next > c.value;
             if (units < 0 || wrapped || (up ? next > Current.sub(high, held) : next < Current.plus(low, held))) {
@@ -252,11 +243,11 @@ final class CounterFile implements AutoCloseable {
      *
      * @return applied with the units reserved; or refused with the units that were free
      */
-    Step reserve(Kind kind, long journal, long want, long least, long bound) throws IOException {
+    Step reserve(CounterKind kind, long journal, long want, long least, long bound) throws IOException {
         stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
-            long free = kind == Kind.CREDITS ? c.value - c.held() - bound : Current.sub(bound, c.value) - c.held();
+            long free = kind == CounterKind.CREDITS ? c.value - c.held() - bound : Current.sub(bound, c.value) - c.held();
             free = Math.max(0, free);
             // Near the bound, take half of what is free (at least what is needed now), so that other processes
             // sharing the counter are not starved by credits this one may never use.
@@ -277,7 +268,7 @@ final class CounterFile implements AutoCloseable {
      * Adds a grant of nothing for {@code journal} unless it has one: for usage with no cap, which is recorded
      * before it is ever reserved, so that a grant that is gone always means "settled".
      */
-    void open(Kind kind, long journal) throws IOException {
+    void open(CounterKind kind, long journal) throws IOException {
         stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
@@ -297,7 +288,7 @@ final class CounterFile implements AutoCloseable {
      * @return applied with the value after it; refused (nothing written) when the journal has no grant, which
      *     means it was settled before
      */
-    Step confirm(Kind kind, long journal, long used, boolean settle) throws IOException {
+    Step confirm(CounterKind kind, long journal, long used, boolean settle) throws IOException {
         stepLock.lock();
         try (FileLock ignored = channel.lock()) {
             Current c = current(kind);
@@ -307,7 +298,7 @@ final class CounterFile implements AutoCloseable {
             }
             Grant g = c.grants[at];
             long delta = used - g.confirmed;
-            long next = kind == Kind.CREDITS ? c.value - delta : c.value + delta;
+            long next = kind == CounterKind.CREDITS ? c.value - delta : c.value + delta;
             Grant[] grants = settle ? c.without(at) : c.with(new Grant(journal, Math.max(g.reserved, used), used), at);
             write(c, next, kind, grants, c.lastTopUp);
             return new Step(true, next);
@@ -367,7 +358,7 @@ final class CounterFile implements AutoCloseable {
      * value; it is written with the first step. {@code expected} is the kind the caller steps, or null for a
      * plain read.
      */
-    private Current current(Kind expected) throws IOException {
+    private Current current(CounterKind expected) throws IOException {
         Witness.Entry w = witness == null ? null : witness.read();
         boolean witnessed = w != null && w != Witness.DAMAGED;
         long size = channel.size();
@@ -416,7 +407,7 @@ final class CounterFile implements AutoCloseable {
         return false;
     }
 
-    private Current record(int offset, Kind expected) throws IOException {
+    private Current record(int offset, CounterKind expected) throws IOException {
         int magic = regions.position() < offset + HEADER_V2 + 4 ? 0 : regions.getInt(offset);
         int header = magic == MAGIC ? HEADER : magic == MAGIC_V2 ? HEADER_V2 : -1;
         if (header < 0 || regions.position() < offset + header + 4) {
@@ -443,7 +434,7 @@ final class CounterFile implements AutoCloseable {
         return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), kind, grants, lastTopUp, false);
     }
 
-    private Current legacySlot(int offset, Kind expected) throws IOException {
+    private Current legacySlot(int offset, CounterKind expected) throws IOException {
         if (regions.position() < offset + SLOT || regions.getInt(offset) != MAGIC_V1) {
             return null;
         }
@@ -457,8 +448,8 @@ final class CounterFile implements AutoCloseable {
         return new Current(regions.getLong(offset + 4), regions.getLong(offset + 12), kind, Current.NONE, 0, true);
     }
 
-    private void checkKind(int code, Kind expected) throws CorruptException {
-        Kind stored = Kind.of(code);
+    private void checkKind(int code, CounterKind expected) throws CorruptException {
+        CounterKind stored = CounterKind.of(code);
         if (expected != null && stored != expected) {
             throw new CorruptException("ledger file " + path + " holds a " + (stored == null ? "unknown"
                     : stored.name().toLowerCase(java.util.Locale.ROOT)) + " counter, but the feature is configured as "
@@ -468,7 +459,7 @@ final class CounterFile implements AutoCloseable {
     }
 
     /** Writes the record after {@code c}, then the witness: a step that returns is in both. */
-    private void write(Current c, long value, Kind kind, Grant[] grants, long lastTopUp) throws IOException {
+    private void write(Current c, long value, CounterKind kind, Grant[] grants, long lastTopUp) throws IOException {
         if (grants.length > MAX_GRANTS) {
             throw new IOException("ledger file " + path + " already holds the grants of " + MAX_GRANTS
                     + " processes, the most it can");

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * and the id of the last top-up it took.
  *
  * <pre>{@code
- * Current c = new Current(4, 96, CounterFile.Kind.CREDITS.code, Current.NONE, 0, false);
+ * Current c = new Current(4, 96, CounterKind.CREDITS.code, Current.NONE, 0, false);
  * c.held();   // 0: no journal holds credits
  * }</pre>
  */

@@ -100,12 +100,12 @@ public final class LocalLedger implements Backend, Grants {
 
     @Override
     public Outcome take(String counter, long units, long lowerBound) {
-        return step(counter, new Op(Op.TAKE, CounterFile.Kind.CREDITS, units, lowerBound, 0, false));
+        return step(counter, new Op(Op.TAKE, CounterKind.CREDITS, units, lowerBound, 0, false));
     }
 
     @Override
     public Outcome add(String counter, long units, long cap) {
-        return step(counter, new Op(Op.ADD, CounterFile.Kind.USAGE, units, cap, 0, false));
+        return step(counter, new Op(Op.ADD, CounterKind.USAGE, units, cap, 0, false));
     }
 
     @Override
@@ -153,8 +153,8 @@ public final class LocalLedger implements Backend, Grants {
         }
     }
 
-    private static CounterFile.Kind kind(boolean credits) {
-        return credits ? CounterFile.Kind.CREDITS : CounterFile.Kind.USAGE;
+    private static CounterKind kind(boolean credits) {
+        return credits ? CounterKind.CREDITS : CounterKind.USAGE;
     }
 
     @Override
@@ -192,14 +192,14 @@ public final class LocalLedger implements Backend, Grants {
         static final int TAKE = 0, ADD = 1, GIVE_BACK = 2, RESERVE = 3, OPEN = 4, CONFIRM = 5, READ = 6;
 
         final int what;
-        final CounterFile.Kind kind;
+        final CounterKind kind;
         final long units;
         final long bound;
         final long journal;
         final boolean settle;
         long least;
 
-        Op(int what, CounterFile.Kind kind, long units, long bound, long journal, boolean settle) {
+        Op(int what, CounterKind kind, long units, long bound, long journal, boolean settle) {
             this.what = what;
             this.kind = kind;
             this.units = units;
@@ -222,7 +222,7 @@ public final class LocalLedger implements Backend, Grants {
                 case GIVE_BACK:
                     return stepped(f.giveBack(units, kind));
                 case RESERVE:
-                    CounterFile.Step s = f.reserve(kind, journal, units, least, bound);
+                    Step s = f.reserve(kind, journal, units, least, bound);
                     return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
                 case OPEN:
                     f.open(kind, journal);
@@ -236,7 +236,7 @@ public final class LocalLedger implements Backend, Grants {
         }
     }
 
-    private static Outcome stepped(CounterFile.Step s) {
+    private static Outcome stepped(Step s) {
         return s.applied ? Outcome.granted(s.value) : Outcome.boundReached(s.value);
     }
 

@@ -153,7 +153,7 @@ final class TopUps {
                 Log.info("grant file " + file + " (id " + g.id() + ") was applied before the product stopped; it is "
                         + "now listed as taken, and nothing was added again");
             } else {
-                CounterFile.Step s = c.topUp(g.units(), marker);
+                Step s = c.topUp(g.units(), marker);
                 if (!s.applied) {
                     refuse(file, "would take '" + g.feature() + "' beyond the largest balance a counter holds");
                     return;

@@ -24,7 +24,7 @@ import java.util.zip.CRC32;
  *
  * <pre>{@code
  * Witness w = new Witness(Witness.dirFor(Witness.defaultRoot(), ledgerDir).resolve("export.witness"));
- * w.write(12, 988, CounterFile.Kind.CREDITS.code);
+ * w.write(12, 988, CounterKind.CREDITS.code);
  * Witness.Entry e = w.read();   // seq 12, value 988
  * }</pre>
  */

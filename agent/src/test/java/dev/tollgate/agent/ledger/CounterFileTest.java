@@ -42,8 +42,8 @@ class CounterFileTest {
     @Test
     void aTakeDownToTheFloorIsAppliedAndTheNextIsRefusedWithTheCurrentValue() throws IOException {
         try (CounterFile f = new CounterFile(file(), 3)) {
-            CounterFile.Step first = f.take(3, 0);
-            CounterFile.Step second = f.take(1, 0);
+            Step first = f.take(3, 0);
+            Step second = f.take(1, 0);
 
             assertThat(first.applied).isTrue();
             assertThat(first.value).isZero();
@@ -55,8 +55,8 @@ class CounterFileTest {
     @Test
     void anAddUpToTheCapIsAppliedAndTheNextIsRefusedWithTheCurrentValue() throws IOException {
         try (CounterFile f = new CounterFile(file(), 0)) {
-            CounterFile.Step first = f.add(5, 5);
-            CounterFile.Step second = f.add(1, 5);
+            Step first = f.add(5, 5);
+            Step second = f.add(1, 5);
 
             assertThat(first.applied).isTrue();
             assertThat(first.value).isEqualTo(5);
@@ -85,7 +85,7 @@ class CounterFileTest {
             assertThat(usage.read()).isEqualTo(Long.MAX_VALUE);
 
             assertThat(credits.take(Long.MAX_VALUE, Long.MIN_VALUE).value).isEqualTo(-Long.MAX_VALUE);
-            CounterFile.Step wraps = credits.take(Long.MAX_VALUE, Long.MIN_VALUE);
+            Step wraps = credits.take(Long.MAX_VALUE, Long.MIN_VALUE);
             assertThat(wraps.applied).isFalse();
             assertThat(credits.read()).isEqualTo(-Long.MAX_VALUE);
         }
@@ -194,14 +194,14 @@ class CounterFileTest {
     @Test
     void aReservationHoldsCreditsBackFromOtherReservationsAndFromPlainTakes() throws IOException {
         try (CounterFile f = new CounterFile(file(), 100)) {
-            CounterFile.Step a = f.reserve(CounterFile.Kind.CREDITS, A, 40, 1, 0);
+            Step a = f.reserve(CounterKind.CREDITS, A, 40, 1, 0);
             assertThat(a.applied).isTrue();
             assertThat(a.value).isEqualTo(40);
             assertThat(f.read()).as("the value moves when use is confirmed, not when it is reserved").isEqualTo(100);
 
             assertThat(f.take(61, 0).applied).isFalse();
             assertThat(f.take(60, 0).applied).isTrue();
-            CounterFile.Step b = f.reserve(CounterFile.Kind.CREDITS, B, 10, 1, 0);
+            Step b = f.reserve(CounterKind.CREDITS, B, 10, 1, 0);
             assertThat(b.applied).isFalse();
             assertThat(b.value).as("nothing is free").isZero();
         }
@@ -210,22 +210,22 @@ class CounterFileTest {
     @Test
     void nearTheBoundAReservationTakesHalfOfWhatIsFreeButAtLeastWhatIsNeeded() throws IOException {
         try (CounterFile f = new CounterFile(file(), 30)) {
-            assertThat(f.reserve(CounterFile.Kind.CREDITS, A, 100, 1, 0).value).isEqualTo(15);
-            assertThat(f.reserve(CounterFile.Kind.CREDITS, B, 100, 12, 0).value).isEqualTo(12);
-            assertThat(f.reserve(CounterFile.Kind.CREDITS, B, 100, 4, 0).applied).as("3 are free").isFalse();
+            assertThat(f.reserve(CounterKind.CREDITS, A, 100, 1, 0).value).isEqualTo(15);
+            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 12, 0).value).isEqualTo(12);
+            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 4, 0).applied).as("3 are free").isFalse();
         }
     }
 
     @Test
     void confirmingMovesTheValueByTheUseSinceTheLastConfirmationAndSettlingReleasesTheRest() throws IOException {
         try (CounterFile f = new CounterFile(file(), 100)) {
-            f.reserve(CounterFile.Kind.CREDITS, A, 50, 1, 0);
-            assertThat(f.confirm(CounterFile.Kind.CREDITS, A, 10, false).value).isEqualTo(90);
-            assertThat(f.confirm(CounterFile.Kind.CREDITS, A, 25, false).value).isEqualTo(75);
+            f.reserve(CounterKind.CREDITS, A, 50, 1, 0);
+            assertThat(f.confirm(CounterKind.CREDITS, A, 10, false).value).isEqualTo(90);
+            assertThat(f.confirm(CounterKind.CREDITS, A, 25, false).value).isEqualTo(75);
             assertThat(f.grants()).extracting(g -> g.reserved, g -> g.confirmed, CounterFile.Grant::held)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(50L, 25L, 25L));
 
-            CounterFile.Step settled = f.confirm(CounterFile.Kind.CREDITS, A, 30, true);
+            Step settled = f.confirm(CounterKind.CREDITS, A, 30, true);
             assertThat(settled.value).isEqualTo(70);
             assertThat(f.grants()).isEmpty();
             assertThat(f.take(70, 0).applied).as("the unused 20 are free again").isTrue();
@@ -235,11 +235,11 @@ class CounterFileTest {
     @Test
     void aGrantThatIsGoneWasSettledAndConfirmingItAgainChangesNothing() throws IOException {
         try (CounterFile f = new CounterFile(file(), 100)) {
-            f.reserve(CounterFile.Kind.CREDITS, A, 50, 1, 0);
-            f.confirm(CounterFile.Kind.CREDITS, A, 5, true);
+            f.reserve(CounterKind.CREDITS, A, 50, 1, 0);
+            f.confirm(CounterKind.CREDITS, A, 5, true);
             byte[] before = Files.readAllBytes(file());
 
-            CounterFile.Step again = f.confirm(CounterFile.Kind.CREDITS, A, 5, true);
+            Step again = f.confirm(CounterKind.CREDITS, A, 5, true);
             assertThat(again.applied).isFalse();
             assertThat(again.value).isEqualTo(95);
             assertThat(Files.readAllBytes(file())).isEqualTo(before);
@@ -249,10 +249,10 @@ class CounterFileTest {
     @Test
     void usageRoomIsReservedUnderTheCapAndUseIsAddedWhenConfirmed() throws IOException {
         try (CounterFile f = new CounterFile(file(), 0)) {
-            assertThat(f.reserve(CounterFile.Kind.USAGE, A, 4, 1, 10).value).isEqualTo(4);
+            assertThat(f.reserve(CounterKind.USAGE, A, 4, 1, 10).value).isEqualTo(4);
             assertThat(f.add(7, 10).applied).as("4 of the cap of 10 are held").isFalse();
             assertThat(f.add(6, 10).applied).isTrue();
-            assertThat(f.confirm(CounterFile.Kind.USAGE, A, 3, true).value).isEqualTo(9);
+            assertThat(f.confirm(CounterKind.USAGE, A, 3, true).value).isEqualTo(9);
             assertThat(f.add(1, 10).applied).as("settled: the 1 reserved and unused is free").isTrue();
             assertThat(f.add(1, 10).applied).isFalse();
         }
@@ -261,11 +261,11 @@ class CounterFileTest {
     @Test
     void usageWithoutACapIsOpenedWithoutAReservationAndConfirmedByAddingIt() throws IOException {
         try (CounterFile f = new CounterFile(file(), 0)) {
-            f.open(CounterFile.Kind.USAGE, A);
-            f.open(CounterFile.Kind.USAGE, A);
+            f.open(CounterKind.USAGE, A);
+            f.open(CounterKind.USAGE, A);
             assertThat(f.grants()).hasSize(1);
-            assertThat(f.confirm(CounterFile.Kind.USAGE, A, 42, false).value).isEqualTo(42);
-            assertThat(f.confirm(CounterFile.Kind.USAGE, A, 40, false).value).as("a refund after a confirmation")
+            assertThat(f.confirm(CounterKind.USAGE, A, 42, false).value).isEqualTo(42);
+            assertThat(f.confirm(CounterKind.USAGE, A, 40, false).value).as("a refund after a confirmation")
                     .isEqualTo(40);
         }
     }
@@ -277,7 +277,7 @@ class CounterFileTest {
 
         try (CounterFile f = new CounterFile(file(), 0)) {
             assertThat(f.read()).isEqualTo(42);
-            f.reserve(CounterFile.Kind.CREDITS, A, 10, 1, 0);
+            f.reserve(CounterKind.CREDITS, A, 10, 1, 0);
         }
         byte[] bytes = Files.readAllBytes(file());
         assertThat(Arrays.copyOfRange(bytes, 0, CounterFile.SLOT)).as("the old slot is untouched")
@@ -293,14 +293,14 @@ class CounterFileTest {
     void aGrantBeyondTheMostARecordHoldsIsRefusedAndNothingIsWritten() throws IOException {
         try (CounterFile f = new CounterFile(file(), 0)) {
             for (long j = 1; j <= CounterFile.MAX_GRANTS; j++) {
-                f.open(CounterFile.Kind.USAGE, j);
+                f.open(CounterKind.USAGE, j);
             }
             byte[] before = Files.readAllBytes(file());
 
-            assertThatThrownBy(() -> f.open(CounterFile.Kind.USAGE, 9999)).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> f.open(CounterKind.USAGE, 9999)).isInstanceOf(IOException.class)
                     .hasMessage("ledger file " + file() + " already holds the grants of " + CounterFile.MAX_GRANTS
                             + " processes, the most it can");
-            assertThatThrownBy(() -> f.reserve(CounterFile.Kind.USAGE, 9999, 1, 1, NO_CAP))
+            assertThatThrownBy(() -> f.reserve(CounterKind.USAGE, 9999, 1, 1, NO_CAP))
                     .isInstanceOf(IOException.class);
             assertThat(Files.readAllBytes(file())).isEqualTo(before);
             assertThat(f.grants()).hasSize(CounterFile.MAX_GRANTS);

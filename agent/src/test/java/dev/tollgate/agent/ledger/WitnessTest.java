@@ -87,7 +87,7 @@ class WitnessTest {
             Witness.Entry e = w.read();
             assertThat(e.seq).isEqualTo(3);
             assertThat(e.value).isEqualTo(7);
-            assertThat(e.kind).isEqualTo(CounterFile.Kind.CREDITS.code);
+            assertThat(e.kind).isEqualTo(CounterKind.CREDITS.code);
         }
     }
 
