@@ -23,11 +23,11 @@ public final class TollgateAgent {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
-        start(args, instrumentation, false);
+        start(args, instrumentation, Startup.Way.JAVAAGENT);
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {
-        start(args, instrumentation, true);
+        start(args, instrumentation, Startup.Way.ATTACH);
     }
 
     public static void main(String[] args) {
@@ -41,11 +41,13 @@ public final class TollgateAgent {
      */
     private static final String BYTE_BUDDY_SAFE = "net.bytebuddy.safe";
 
-    private static void start(String args, Instrumentation instrumentation, boolean attached) {
+    static void start(String args, Instrumentation instrumentation, Startup.Way way) {
+        boolean attached = way == Startup.Way.ATTACH;
         if (System.getProperty(BYTE_BUDDY_SAFE) == null) {
             System.setProperty(BYTE_BUDDY_SAFE, "true");
         }
-        if (!started.compareAndSet(false, true)) {
+        if (!started.compareAndSet(false, true) || Running.isRunning()) {
+            // Running.isRunning(): classes woven at build time started the runtime without the agent.
             Running.alreadyRunning(args, attached);
             return;
         }
@@ -60,7 +62,7 @@ public final class TollgateAgent {
         }
         Warmup.start(); // after the bootstrap jar: it must not load the bridge classes first
         try {
-            if (!Startup.start(args, instrumentation, attached)) {
+            if (!Startup.start(args, instrumentation, way)) {
                 started.set(false); // an attach refused for its config changed nothing; a corrected one may follow
             }
         } catch (Throwable t) {

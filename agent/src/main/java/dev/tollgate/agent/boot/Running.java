@@ -30,6 +30,8 @@ public final class Running {
     private static volatile String how;
     private static volatile String config;
     private static volatile boolean failed;
+    /** The runtime of the start that succeeded, for classes woven at build time ({@code SelfStart}). */
+    private static volatile Wiring wiring;
 
     private Running() {
     }
@@ -40,9 +42,25 @@ public final class Running {
 
     /** The agent runs with {@code configSource}; {@code summary} says what it meters. */
     static void started(boolean attached, String configSource, String summary) {
-        how = how(attached);
+        started(how(attached), configSource, summary, null);
+    }
+
+    /** The runtime runs, started by {@code how} ("-javaagent", "attach", "woven classes"), as {@code running}. */
+    static void started(String how, String configSource, String summary, Wiring running) {
+        Running.how = how;
         config = configSource;
+        wiring = running;
         publish(STARTED + summary);
+    }
+
+    /** The runtime that runs in this JVM (started by the agent or by woven classes), or {@code null}. */
+    static Wiring wiring() {
+        return wiring;
+    }
+
+    /** Whether a runtime already runs in this JVM, started by any way; a second one must not start. */
+    public static boolean isRunning() {
+        return how != null;
     }
 
     /** An attach whose config has problems changed nothing; a corrected attach may follow. */
@@ -82,6 +100,7 @@ public final class Running {
     static void reset() {
         how = null;
         config = null;
+        wiring = null;
         failed = false;
         System.clearProperty(STATUS);
     }

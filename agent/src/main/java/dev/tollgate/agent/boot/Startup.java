@@ -36,11 +36,68 @@ public final class Startup {
     private Startup() {
     }
 
+    /** How the runtime was started; each way says so in the agent's status line. */
+    public enum Way {
+        /** {@code -javaagent}: before the application's main class. */
+        JAVAAGENT("-javaagent", false),
+        /** The {@code attach} command, into a running JVM: a config with problems changes nothing. */
+        ATTACH("attach", true),
+        /** An executable jar's {@code Launcher-Agent-Class}: like {@code -javaagent}, after its main class loaded. */
+        LAUNCHER("Launcher-Agent-Class", true),
+        /** The first metered call of a class woven at build time, with no agent ({@code SelfStart}). */
+        WOVEN("woven classes", false);
+
+        final String how;
+        /** Whether classes loaded before the start must be retransformed. */
+        final boolean retransform;
+
+        Way(String how, boolean retransform) {
+            this.how = how;
+            this.retransform = retransform;
+        }
+    }
+
     /**
      * @return whether the agent now runs; {@code false} only for an attach whose config has problems, which
      *     changes nothing in the running JVM (it was running unmetered, and denying every call would break it)
      */
     public static boolean start(String args, Instrumentation instrumentation, boolean attached) {
+        return start(args, instrumentation, attached ? Way.ATTACH : Way.JAVAAGENT);
+    }
+
+    /** As {@link #start(String, Instrumentation, boolean)}, started the given way (not {@link Way#WOVEN}). */
+    public static boolean start(String args, Instrumentation instrumentation, Way way) {
+        boolean attached = way == Way.ATTACH;
+        Config config = load(args);
+        if (attached && !config.isValid()) {
+            Log.error("this attach changed nothing: fix the " + config.problems().size()
+                    + " problem(s) above and attach again");
+            Running.refusedConfig(config.source(), config.problems());
+            return false;
+        }
+        Wiring wiring = Wiring.of(config);
+        publishBalances(wiring.metering());
+        Installer.Installation installation = wiring.install(instrumentation);
+        String summary = settle(wiring, attached ? "; attached to a running JVM"
+                : way == Way.LAUNCHER ? "; started by the jar's Launcher-Agent-Class" : "");
+        if (way.retransform) {
+            LoadedClasses.Report loaded = LoadedClasses.retransform(instrumentation, installation, wiring.sites());
+            if (loaded.failed() > 0) {
+                Log.warn(loaded.toString());
+            } else {
+                Log.info(loaded.toString());
+            }
+            summary += "; " + loaded;
+        }
+        Running.started(way.how, config.source(), summary, wiring);
+        return true;
+    }
+
+    /**
+     * Reads the config as the agent does ({@code args}, else {@code -Dtollgate.config}, {@code TOLLGATE_CONFIG},
+     * {@code ./tollgate.yml}), with the problems only the class path can show, and prints every problem.
+     */
+    static Config load(String args) {
         Config config = check(new ConfigLoader().load(args, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
                 Paths.get("").toAbsolutePath()));
         String levelProperty = System.getProperty(Overrides.LOG_LEVEL_PROPERTY);
@@ -61,15 +118,12 @@ public final class Startup {
         for (Problem p : config.problems()) {
             Log.error(p.toString());
         }
-        if (attached && !config.isValid()) {
-            Log.error("this attach changed nothing: fix the " + config.problems().size()
-                    + " problem(s) above and attach again");
-            Running.refusedConfig(config.source(), config.problems());
-            return false;
-        }
-        Wiring wiring = Wiring.of(config);
-        publishBalances(wiring.metering());
-        Installer.Installation installation = wiring.install(instrumentation);
+        return config;
+    }
+
+    /** Registers the exit hooks of a runtime that runs, prints what it meters and returns that line. */
+    static String settle(Wiring wiring, String how) {
+        Config config = wiring.config();
         RetrofitRules rules = wiring.rules();
         if (!rules.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> reportUnmatched(rules), "tollgate-unmatched-rules"));
@@ -88,20 +142,10 @@ public final class Startup {
             Log.warn(summary);
         } else {
             summary = "metering " + config.features().size() + " feature(s) on the " + wiring.backend().describe()
-                    + " (config: " + config.source() + ")" + (attached ? "; attached to a running JVM" : "");
+                    + " (config: " + config.source() + ")" + how;
             Log.info(summary);
         }
-        if (attached) {
-            LoadedClasses.Report loaded = LoadedClasses.retransform(instrumentation, installation, wiring.sites());
-            if (loaded.failed() > 0) {
-                Log.warn(loaded.toString());
-            } else {
-                Log.info(loaded.toString());
-            }
-            summary += "; " + loaded;
-        }
-        Running.started(attached, config.source(), summary);
-        return true;
+        return summary;
     }
 
     /** At exit: one line per retrofit rule that matched no method in this run (a typo, or a class never loaded). */
@@ -176,7 +220,7 @@ public final class Startup {
     }
 
     /** Lets {@code Tollgate.balance} answer, without making the hook public API. */
-    private static void publishBalances(Metering metering) {
+    static void publishBalances(Metering metering) {
         try {
             Field f = Class.forName("dev.tollgate.Tollgate").getDeclaredField("balances");
             f.setAccessible(true);

@@ -56,8 +56,16 @@ public final class Wiring {
      * on (classes loaded before are {@code LoadedClasses}' business).
      */
     public Installer.Installation install(Instrumentation instrumentation) {
-        Bridge.install(metering);
+        installBridge();
         return Installer.install(instrumentation, sites, rules);
+    }
+
+    /**
+     * Makes the metering runtime the bridge's gate, and nothing else: for classes woven at build time, which
+     * need no transformer ({@code SelfStart}).
+     */
+    public void installBridge() {
+        Bridge.install(metering);
     }
 
     public Config config() {

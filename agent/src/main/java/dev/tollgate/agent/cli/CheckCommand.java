@@ -247,7 +247,7 @@ final class CheckCommand {
     }
 
     /** The jars and folders named by the arguments after the config: classpaths are split, dir/* expanded. */
-    private static List<Path> paths(String[] args, Map<Path, String> unusable, List<String> notes) {
+    static List<Path> paths(String[] args, Map<Path, String> unusable, List<String> notes) {
         List<Path> paths = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             for (String element : args[i].split(java.util.regex.Pattern.quote(File.pathSeparator))) {

@@ -26,6 +26,9 @@ public final class Cli {
         if (args[0].equals("status")) {
             return dev.tollgate.agent.cli.StatusCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args[0].equals("weave")) {
+            return WeaveCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args[0].equals("attach")) {
             return AttachCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
@@ -53,6 +56,8 @@ public final class Cli {
         out.println("  status [config.yml] [--json]");
         out.println("             each feature's balance, unconfirmed use, leases, grace and last sync (read-only)");
         dev.tollgate.agent.grant.GrantCommand.usage(out);
+        out.println("  weave <classes-folder> [jar|folder|classpath ...]");
+        out.println("             weave the @Metered methods of compiled classes in place (no -javaagent needed)");
         out.println("  version    print the agent's version");
         out.println("  help       print this text");
     }

@@ -14,6 +14,13 @@ final class ClassPeek {
 
     private static final byte[] METERED = "Ldev/tollgate/Metered;".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * The name of the field that the build-time weaver ({@link BuildWeaver}) adds to every class it wove: such a
+     * class reaches the runtime itself, so the agent leaves it as it is (else its calls would be charged twice).
+     */
+    static final String WOVEN_MARKER = "tollgate$woven";
+    private static final byte[] WOVEN = WOVEN_MARKER.getBytes(StandardCharsets.UTF_8);
+
     private ClassPeek() {
     }
 
@@ -28,10 +35,17 @@ final class ClassPeek {
         final boolean mentions;
         /** The supertypes outside the platform (internal names), or {@code null} when there are none. */
         final String[] supertypes;
+        /** Whether the class was woven at build time ({@link #WOVEN_MARKER}): the agent must leave it alone. */
+        final boolean woven;
 
         Look(boolean mentions, String[] supertypes) {
+            this(mentions, supertypes, false);
+        }
+
+        Look(boolean mentions, String[] supertypes, boolean woven) {
             this.mentions = mentions;
             this.supertypes = supertypes;
+            this.woven = woven;
         }
     }
 
@@ -54,6 +68,7 @@ final class ClassPeek {
             return Look.UNKNOWN;
         }
         boolean mentions = false;
+        boolean woven = false;
         int count = u2(b, 8);
         int[] utf8 = new int[count];   // offset of each Utf8 entry's length field
         int[] classRef = new int[count]; // Utf8 index of each Class entry
@@ -66,6 +81,9 @@ final class ClassPeek {
                     int len = u2(b, p + 1);
                     if (!mentions && len == METERED.length && matches(b, p + 3, METERED)) {
                         mentions = true;
+                    }
+                    if (!woven && len == WOVEN.length && matches(b, p + 3, WOVEN)) {
+                        woven = true;
                     }
                     p += 3 + len;
                     break;
@@ -113,14 +131,14 @@ final class ClassPeek {
             }
         }
         if (found == null) {
-            return mentions ? new Look(true, null) : Look.NOTHING;
+            return woven || mentions ? new Look(mentions, null, woven) : Look.NOTHING;
         }
         if (n < found.length) {
             String[] exact = new String[n];
             System.arraycopy(found, 0, exact, 0, n);
             found = exact;
         }
-        return new Look(mentions, found);
+        return new Look(mentions, found, woven);
     }
 
     private static boolean isPlatform(byte[] b, int utf8Offset) {

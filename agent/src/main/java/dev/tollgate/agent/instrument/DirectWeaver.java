@@ -58,9 +58,9 @@ final class DirectWeaver {
     /** {@link #weave} found nothing to meter or refuse: the class is left as it is. */
     static final byte[] UNCHANGED = new byte[0];
 
-    private static final String BRIDGE = "dev/tollgate/agent/bridge/Bridge";
-    private static final String ENTER = "(ILjava/lang/Class;)Ljava/lang/Object;";
-    private static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Throwable;)V";
+    static final String BRIDGE = "dev/tollgate/agent/bridge/Bridge";
+    static final String ENTER = "(ILjava/lang/Class;)Ljava/lang/Object;";
+    static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Throwable;)V";
     private static final String THROWABLE = "java/lang/Throwable";
     private static final String OBJECT = "java/lang/Object";
     private static final int JAVA_7 = 51;
@@ -96,7 +96,19 @@ final class DirectWeaver {
     /** The chosen class with the advice woven into the methods of {@code siteIds} (name + descriptor to site id). */
     static byte[] write(Choice choice, Map<String, Integer> siteIds) {
         ClassWriter writer = new ClassWriter(choice.reader, 0);
-        choice.reader.accept(new Weaving(writer, choice.internalName, siteIds, choice.maxLocals),
+        choice.reader.accept(new Weaving(writer, choice.internalName, siteIds, choice.maxLocals, null),
+                ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    /**
+     * The chosen class woven at build time ({@link BuildWeaver}): each metered method calls the class's own
+     * helpers ({@link WovenMembers}) with its index in {@code members}' table instead of a site id, which only
+     * the runtime can give.
+     */
+    static byte[] writeWoven(Choice choice, WovenMembers members) {
+        ClassWriter writer = new ClassWriter(choice.reader, 0);
+        choice.reader.accept(new Weaving(writer, choice.internalName, members.indexes(), choice.maxLocals, members),
                 ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
@@ -146,8 +158,12 @@ final class DirectWeaver {
         if (shape == null) {
             return null;
         }
-        Choice choice = new Choice(reader, shape.internalName());
-        Decision decision = MeteringRules.decide(shape, Collections.<Rule>emptyList());
+        return choose(reader, shape.internalName(), MeteringRules.decide(shape, Collections.<Rule>emptyList()));
+    }
+
+    /** The choice for a class file whose decision was made elsewhere; {@code null} when a method has no room. */
+    static Choice choose(ClassReader reader, String internalName, Decision decision) {
+        Choice choice = new Choice(reader, internalName);
         choice.metered.addAll(decision.metered());
         choice.refused.addAll(decision.refused());
         if (!choice.metered.isEmpty()) {
@@ -189,12 +205,24 @@ final class DirectWeaver {
         private final String owner;
         private final Map<String, Integer> siteIds;
         private final Map<String, Integer> maxLocals;
+        /** Set when weaving at build time: the class's own helpers, added at its end. */
+        private final WovenMembers woven;
 
-        Weaving(ClassWriter writer, String owner, Map<String, Integer> siteIds, Map<String, Integer> maxLocals) {
+        Weaving(ClassWriter writer, String owner, Map<String, Integer> siteIds, Map<String, Integer> maxLocals,
+                WovenMembers woven) {
             super(Opcodes.ASM9, writer);
             this.owner = owner;
             this.siteIds = siteIds;
             this.maxLocals = maxLocals;
+            this.woven = woven;
+        }
+
+        @Override
+        public void visitEnd() {
+            if (woven != null) {
+                woven.addTo(cv);
+            }
+            super.visitEnd();
         }
 
         @Override
@@ -206,7 +234,8 @@ final class DirectWeaver {
             if (site == null || token == null) {
                 return next;
             }
-            return new Advised(next, owner, access, descriptor, site.intValue(), token.intValue());
+            return new Advised(next, owner, access, descriptor, site.intValue(), token.intValue(),
+                    woven == null ? null : woven.feature(site.intValue()));
         }
     }
 
@@ -220,23 +249,37 @@ final class DirectWeaver {
         private final Label start = new Label();
         private final Label end = new Label();
         private final Label handler = new Label();
+        /** Woven at build time: the feature, and {@link #site} is the method's index in the class's table. */
+        private final String wovenFeature;
+        /** Where enter and exit are: the bridge, or the class's own helpers when woven at build time. */
+        private final String calls;
 
-        Advised(MethodVisitor next, String owner, int access, String descriptor, int site, int token) {
+        Advised(MethodVisitor next, String owner, int access, String descriptor, int site, int token,
+                String wovenFeature) {
             super(Opcodes.ASM9, next);
             this.owner = owner;
             this.access = access;
             this.descriptor = descriptor;
             this.site = site;
             this.token = token;
+            this.wovenFeature = wovenFeature;
+            this.calls = wovenFeature == null ? BRIDGE : owner;
         }
 
         @Override
         public void visitCode() {
             super.visitCode();
             Label go = new Label();
-            pushSite();
-            super.visitLdcInsn(Type.getObjectType(owner));
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "enter", ENTER, false);
+            if (wovenFeature == null) {
+                pushSite();
+                super.visitLdcInsn(Type.getObjectType(owner));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "enter", ENTER, false);
+            } else {
+                super.visitLdcInsn(wovenFeature);
+                pushSite();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, WovenMembers.ENTER, WovenMembers.ENTER_DESCRIPTOR,
+                        false);
+            }
             super.visitInsn(Opcodes.DUP);
             super.visitTypeInsn(Opcodes.INSTANCEOF, THROWABLE);
             super.visitJumpInsn(Opcodes.IFEQ, go);
@@ -276,7 +319,7 @@ final class DirectWeaver {
                 pushSite();
                 super.visitVarInsn(Opcodes.ALOAD, token);
                 super.visitInsn(Opcodes.ACONST_NULL);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "exit", EXIT, false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, calls, exitName(), EXIT, false);
             }
             super.visitInsn(opcode);
         }
@@ -293,9 +336,13 @@ final class DirectWeaver {
             super.visitInsn(Opcodes.SWAP);                      // t, site, t
             super.visitVarInsn(Opcodes.ALOAD, token);           // t, site, t, token
             super.visitInsn(Opcodes.SWAP);                      // t, site, token, t
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "exit", EXIT, false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, calls, exitName(), EXIT, false);
             super.visitInsn(Opcodes.ATHROW);
             super.visitMaxs(Math.max(maxStack + 3, 4), Math.max(maxLocals, token + 1));
+        }
+
+        private String exitName() {
+            return wovenFeature == null ? "exit" : WovenMembers.EXIT;
         }
 
         private void pushSite() {

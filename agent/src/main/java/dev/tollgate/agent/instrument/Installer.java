@@ -168,7 +168,7 @@ public final class Installer {
      */
     static boolean mayBeMetered(ClassLoader loader, String internalName, byte[] bytes, RetrofitRules rules) {
         return loader != null && !ignoredName(internalName) && !ignoredLoader(loader)
-                && (rules.mayMatch(internalName) || ClassPeek.worthALook(bytes));
+                && (rules.mayMatch(internalName) || ClassPeek.worthALook(bytes)) && !ClassPeek.look(bytes).woven;
     }
 
     /**
@@ -215,6 +215,9 @@ public final class Installer {
                 return null;
             }
             ClassPeek.Look look = ClassPeek.look(bytes);
+            if (look.woven) {
+                return null; // woven at build time: it calls the runtime itself, and retrofit rules do not reach it
+            }
             // Rules are matched by Byte Buddy only: a class a rule names, or any class with an application
             // supertype when a '+' rule could reach it through that supertype.
             boolean byRule = rules.mayMatch(name) || (rules.hasSubtypeRules() && look.supertypes != null);

@@ -1,0 +1,197 @@
+package dev.tollgate.agent.forked;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Classes woven at build time by the shipped jar's {@code weave} command, run on real JVMs: with
+ * {@code tollgate-agent.jar} on the class path and no {@code -javaagent} they are charged exactly as the unwoven
+ * classes are under {@code -javaagent}; under {@code -javaagent} as well they are charged once; without the
+ * runtime, or with a config that has problems, every call is denied with one clear line. And an executable jar
+ * whose manifest names {@code Launcher-Agent-Class} is metered under a plain {@code java -jar}.
+ */
+class WovenIT {
+
+    /** Every scenario whose output does not depend on how the agent was started. */
+    static final String[] SCENARIOS = {"static", "instance", "private", "final", "costly=2", "usage", "override",
+        "iface", "generic", "typelevel", "nested", "other", "plugin", "threads=100", "custom", "ghost=1", "refund"};
+
+    static List<ForkedJvm.Jdk> jdks() {
+        return ForkedJvm.jdks();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void wovenClassesWithTheAgentJarOnTheClassPathAreChargedExactlyAsUnderTheAgentAndOnceWithBoth(ForkedJvm.Jdk jdk,
+            @TempDir Path dir) throws IOException {
+        Path woven = wovenFixtures(jdk, dir);
+        ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG.replace("dir: ledger", "dir: ledger-agent"));
+        ForkedJvm.Result agent = ForkedJvm.scenarios(jdk, dir, "tollgate.yml", SCENARIOS);
+        ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG.replace("dir: ledger", "dir: ledger-woven"));
+        ForkedJvm.Result alone = ForkedJvm.java(jdk, dir, withArgs(cp(woven, ForkedJvm.annotationsJar(), ForkedJvm.agentJar())));
+        ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG.replace("dir: ledger", "dir: ledger-both"));
+        ForkedJvm.Result both = ForkedJvm.java(jdk, dir, withArgs(ForkedJvm.agentOption("tollgate.yml"),
+                cp(woven, ForkedJvm.annotationsJar())));
+
+        assertThat(agent.exit()).as(agent.toString()).isZero();
+        assertThat(alone.exit()).as(alone.toString()).isZero();
+        assertThat(both.exit()).as(both.toString()).isZero();
+        assertThat(agent.fields("static")).containsEntry("returned", "2").containsEntry("denied", "1");
+        assertThat(agent.fields("threads")).containsEntry("returned", "100").containsEntry("denied", "700");
+        // Same lines, but for the class loader of UsageDeniedException: without the agent it is the application's.
+        assertThat(outcome(alone)).as(alone.toString()).isEqualTo(outcome(agent));
+        assertThat(outcome(both)).as(both.toString()).isEqualTo(outcome(agent));
+        assertThat(alone.agentLines()).anyMatch(l -> l.contains("started by woven classes, no -javaagent"));
+        assertThat(alone.agentLines()).anyMatch(l -> l.contains("names feature 'ghost', which is not under features:"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aWovenMethodWithoutTheRuntimeOnTheClassPathIsDeniedWithOneLineSayingWhatIsMissing(ForkedJvm.Jdk jdk,
+            @TempDir Path dir) throws IOException {
+        Path woven = wovenFixtures(jdk, dir);
+        ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG);
+
+        ForkedJvm.Result r = ForkedJvm.java(jdk, dir, args(cp(woven, ForkedJvm.annotationsJar()), "fixtures.Scenarios",
+                "static", "instance"));
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        for (String kind : List.of("static", "instance")) {
+            assertThat(r.fields(kind)).as(r.toString()).containsEntry("returned", "0").containsEntry("bodies", "0")
+                    .containsEntry("denied", "3").containsEntry("reason", "MISCONFIGURED")
+                    .containsEntry("message", "Feature '" + kind + "' denied: misconfigured: the Tollgate runtime is"
+                            + " not on the class path (add dev.tollgate:tollgate-agent):"
+                            + " java.lang.NoClassDefFoundError: dev/tollgate/agent/boot/SelfStart");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aWovenMethodWhoseRuntimeHasABadConfigIsDeniedAndTheProblemIsPrinted(ForkedJvm.Jdk jdk, @TempDir Path dir)
+            throws IOException {
+        Path woven = wovenFixtures(jdk, dir);
+        ForkedJvm.write(dir, "tollgate.yml", "features:\n  static: { mode: credit }\n");
+
+        ForkedJvm.Result r = ForkedJvm.java(jdk, dir, args(cp(woven, ForkedJvm.annotationsJar(), ForkedJvm.agentJar()),
+                "fixtures.Scenarios", "static"));
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.fields("static")).as(r.toString()).containsEntry("returned", "0").containsEntry("bodies", "0")
+                .containsEntry("reason", "MISCONFIGURED");
+        assertThat(r.agentLines()).anyMatch(l -> l.contains("tollgate.yml:2") && l.contains("credit"))
+                .anyMatch(l -> l.contains("every metered call is denied (misconfigured)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anExecutableJarWithLauncherAgentClassIsMeteredUnderPlainJavaJar(ForkedJvm.Jdk jdk, @TempDir Path dir)
+            throws IOException {
+        Files.copy(ForkedJvm.agentJar(), dir.resolve("tollgate-agent.jar"));
+        Files.copy(ForkedJvm.annotationsJar(), dir.resolve("tollgate-annotations.jar"));
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, "fixtures.Scenarios");
+        main.put(Attributes.Name.CLASS_PATH, "tollgate-annotations.jar tollgate-agent.jar");
+        main.putValue("Launcher-Agent-Class", "dev.tollgate.agent.LauncherAgent");
+        main.putValue("Can-Retransform-Classes", "true");
+        Path product = jar(ForkedJvm.fixtures(), dir.resolve("product.jar"), manifest);
+        ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG);
+
+        ForkedJvm.Result r = ForkedJvm.java(jdk, dir, "-jar", product.toString(), "static", "instance", "override");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        for (String kind : List.of("static", "instance", "override")) {
+            assertThat(r.fields(kind)).as(r.toString()).containsEntry("returned", "2").containsEntry("bodies", "2")
+                    .containsEntry("denied", "1").containsEntry("reason", "CREDITS_EXHAUSTED");
+        }
+        assertThat(r.agentLines()).anyMatch(l -> l.contains("started by the jar's Launcher-Agent-Class"));
+    }
+
+    /** The fixtures, woven by the packaged agent's {@code weave} command in a forked JVM. */
+    private static Path wovenFixtures(ForkedJvm.Jdk jdk, Path dir) throws IOException {
+        Path woven = dir.resolve("classes");
+        Path from = ForkedJvm.fixtures();
+        try (Stream<Path> files = Files.walk(from.resolve("fixtures"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = woven.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        ForkedJvm.Result weave = ForkedJvm.java(jdk, dir, "-jar", ForkedJvm.agentJar().toString(), "weave",
+                woven.toString(), ForkedJvm.annotationsJar().toString());
+        assertThat(weave.exit()).as(weave.toString()).isZero();
+        assertThat(weave.out()).as(weave.toString()).containsPattern("tollgate weave: wove \\d+ metered method\\(s\\) in");
+        // Weaving again (an incremental build) leaves woven classes alone.
+        ForkedJvm.Result again = ForkedJvm.java(jdk, dir, "-jar", ForkedJvm.agentJar().toString(), "weave",
+                woven.toString(), ForkedJvm.annotationsJar().toString());
+        assertThat(again.out()).as(again.toString()).contains("wove 0 metered method(s) in 0 class(es)");
+        return woven;
+    }
+
+    private static String[] cp(Path... entries) {
+        List<String> cp = new ArrayList<>();
+        for (Path e : entries) {
+            cp.add(e.toString());
+        }
+        return new String[] {"-cp", String.join(File.pathSeparator, cp)};
+    }
+
+    private static String[] args(String[] first, String... rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(new String[0]);
+    }
+
+    private static String[] withArgs(String option, String[] cp) {
+        List<String> all = new ArrayList<>(List.of(option));
+        all.addAll(List.of(withArgs(cp)));
+        return all.toArray(new String[0]);
+    }
+
+    private static String[] withArgs(String[] cp) {
+        List<String> all = new ArrayList<>(List.of("-Dtollgate.config=tollgate.yml"));
+        all.addAll(List.of(cp));
+        all.add("fixtures.Scenarios");
+        all.addAll(List.of(SCENARIOS));
+        return all.toArray(new String[0]);
+    }
+
+    /** The scenario lines, without the loader of the denial's class (the one thing that differs without an agent). */
+    private static List<String> outcome(ForkedJvm.Result r) {
+        return r.out().lines().filter(l -> !l.startsWith("pause"))
+                .map(l -> l.replaceAll(" loader=\\S+", "").replaceAll("loader=\\S+ ", "")).toList();
+    }
+
+    private static Path jar(Path classes, Path jar, Manifest manifest) throws IOException {
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
+                Stream<Path> files = Files.walk(classes.resolve("fixtures"))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
