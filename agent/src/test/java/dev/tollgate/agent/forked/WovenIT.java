@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.tollgate.agent.instrument.BuildWeaver;
 
 /**
  * Classes woven at build time by the shipped jar's {@code weave} command, run on real JVMs: with
@@ -96,6 +99,31 @@ class WovenIT {
                 .containsEntry("reason", "MISCONFIGURED");
         assertThat(r.agentLines()).anyMatch(l -> l.contains("tollgate.yml:2") && l.contains("credit"))
                 .anyMatch(l -> l.contains("every metered call is denied (misconfigured)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aClassWovenWithAFactTheRuntimeCannotCheckIsDeniedAndSaysSo(ForkedJvm.Jdk jdk, @TempDir Path dir)
+            throws IOException {
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes.resolve("fixtures"));
+        for (String c : List.of("Paid", "Bodies")) {
+            Files.copy(ForkedJvm.fixtures().resolve("fixtures/" + c + ".class"), classes.resolve("fixtures/" + c + ".class"));
+        }
+        // What a newer weaver that pins a config writes; this runtime cannot check it, so it must not ignore it.
+        BuildWeaver.Result weave = BuildWeaver.weave(classes, List.of(ForkedJvm.annotationsJar()),
+                Map.of("config-sha256", "0123"));
+        assertThat(weave.problems()).isEmpty();
+        ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG);
+
+        ForkedJvm.Result r = ForkedJvm.java(jdk, dir, args(cp(classes, ForkedJvm.fixtures(), ForkedJvm.annotationsJar(),
+                ForkedJvm.agentJar()), "fixtures.Scenarios", "static"));
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.fields("static")).as(r.toString()).containsEntry("returned", "0").containsEntry("bodies", "0")
+                .containsEntry("reason", "MISCONFIGURED");
+        assertThat(r.agentLines()).anyMatch(l -> l.contains("fixtures.Paid is denied: it was woven with"
+                + " [config-sha256], which this runtime cannot check"));
     }
 
     @ParameterizedTest(name = "{0}")
