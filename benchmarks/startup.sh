@@ -19,6 +19,9 @@
 #   tollgate-old  the same with $TOLLGATE_OLD_JAR, another build (only when named in AGENTS)
 #   bytebuddy a plain Byte Buddy AgentBuilder with one advice on @Metered methods (MinimalAgent)
 #   otel      the OpenTelemetry Java agent, exporters off
+#   woven     no agent: the sample app's classes woven at build time (by the agent jar's `weave` command, as the
+#             Maven plugin does) with tollgate-agent.jar on the class path; only for APPS=sample, e.g.
+#             APPS=sample AGENTS="none tollgate woven" benchmarks/startup.sh 10
 #
 # Wall time: date +%s%N around the process. Peak memory: the maximum resident set size that GNU time
 # (/usr/bin/time -f %M) reports for the process; it counts what the JVM really touched (heap, metaspace,
@@ -80,11 +83,17 @@ agent_options() {
     tollgate) echo "-Duser.home=$work/home -javaagent:$tollgate=$work/tollgate.yml" ;;
     tollgate-old) echo "-Duser.home=$work/home -javaagent:${TOLLGATE_OLD_JAR:?set TOLLGATE_OLD_JAR to another tollgate-agent.jar}=$work/tollgate.yml" ;;
     bytebuddy) echo "-javaagent:$minimal" ;;
+    woven) echo "-Dtollgate.config=$work/tollgate.yml" ;;
     otel) echo "-javaagent:$otel -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.javaagent.logging=none" ;;
     *) echo "unknown agent $1" >&2; exit 2 ;;
   esac
 }
-app_arguments() {
+app_arguments() { # app, agent
+  if [ "$2" = woven ]; then
+    [ "$1" = sample ] || { echo "the woven agent is for APPS=sample only" >&2; exit 2; }
+    echo "-cp $work/sample-woven:$tollgate com.acme.reports.ReportTool"
+    return
+  fi
   case $1 in
     hello) echo "-cp $work/classes Hello" ;;
     sample) echo "-jar $sample" ;;
@@ -99,7 +108,7 @@ run() {
   rm -rf "$work/ledger" "$work/home/.tollgate/witness" "$work/sample/target"
   # shellcheck disable=SC2046
   t0=$(date +%s%N)
-  (cd "$work/sample" && /usr/bin/time -f %M -o "$work/rss" "$java" $(agent_options "$agent") $(app_arguments "$app") \
+  (cd "$work/sample" && /usr/bin/time -f %M -o "$work/rss" "$java" $(agent_options "$agent") $(app_arguments "$app" "$agent") \
       > "$work/out" 2> "$work/err") || {
     echo "$app with $agent failed:" >&2; cat "$work/err" >&2; exit 1; }
   t1=$(date +%s%N)
@@ -107,6 +116,12 @@ run() {
     echo "$app $agent $(( (t1 - t0) / 1000000 )) $(tail -n 1 "$work/rss")" >> "$work/times"
   fi
 }
+
+if [[ " $agents " == *" woven "* ]]; then   # the sample app's jar, its @Metered methods woven
+  mkdir -p "$work/sample-woven"
+  (cd "$work/sample-woven" && unzip -q "$sample")
+  "$java" -jar "$tollgate" weave "$work/sample-woven" >&2
+fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date -u +%Y-%m-%dT%H:%M:%SZ)

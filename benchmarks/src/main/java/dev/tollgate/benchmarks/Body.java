@@ -9,6 +9,8 @@ final class Body {
 
     /** The system property RunBenchmarks passes to every fork: {@code local} or {@code cryptolens}. */
     static final String BACKEND_PROPERTY = "tollgate.bench.backend";
+    /** Set in forks that run {@link Product} woven at build time, with no agent ({@code RunBenchmarks --woven}). */
+    static final String WOVEN_PROPERTY = "tollgate.bench.woven";
 
     private Body() {
     }

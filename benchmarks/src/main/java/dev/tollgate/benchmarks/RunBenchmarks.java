@@ -112,9 +112,12 @@ public final class RunBenchmarks {
 
     public static void main(String[] args) throws Exception {
         String backend = "local";
+        boolean woven = false;
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--backend") && i + 1 < args.length) {
+            if (args[i].equals("--woven")) {
+                woven = true;
+            } else if (args[i].equals("--backend") && i + 1 < args.length) {
                 backend = args[++i];
             } else if (args[i].startsWith("--backend=")) {
                 backend = args[i].substring("--backend=".length());
@@ -137,6 +140,10 @@ public final class RunBenchmarks {
                 PosixFilePermissions.fromString("rwx------")));
 
         try {
+            if (woven) {
+                runWoven(fromCommandLine, dir);
+                return;
+            }
             run(backend, agent, fromCommandLine, dir);
         } finally {
             deleteTree(dir);
@@ -189,6 +196,27 @@ public final class RunBenchmarks {
                 }
             }
         }
+    }
+
+    /**
+     * {@code --woven}: {@link Product} woven at build time and {@code tollgate-agent.jar} on the class path, no
+     * {@code -javaagent} (see {@code benchmarks/woven.sh}, which weaves it and starts this with that class path;
+     * the forks inherit it). The local config is named by {@code -Dtollgate.config}, as a woven product reads it.
+     */
+    private static void runWoven(CommandLineOptions fromCommandLine, Path dir) throws Exception {
+        try {
+            Product.class.getDeclaredField("tollgate$woven");
+            Class.forName("dev.tollgate.agent.boot.SelfStart");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            System.err.println("--woven needs a woven Product and tollgate-agent.jar on the class path (" + e
+                    + "); run benchmarks/woven.sh");
+            System.exit(2);
+        }
+        List<String> jvmArgs = new ArrayList<>(fromCommandLine.getJvmArgsAppend().orElse(List.of()));
+        jvmArgs.add("-D" + Body.BACKEND_PROPERTY + "=local");
+        jvmArgs.add("-D" + Body.WOVEN_PROPERTY + "=true");
+        jvmArgs.add("-Dtollgate.config=" + writeLocalConfig(dir));
+        runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName());
     }
 
     private static void runJmh(CommandLineOptions fromCommandLine, List<String> jvmArgs, String defaultInclude)

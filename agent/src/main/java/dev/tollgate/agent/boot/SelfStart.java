@@ -76,7 +76,7 @@ public final class SelfStart {
 
     /** Starts the runtime here, as the agent would but without a transformer; a failure denies every call. */
     private static Sites start() {
-        if (Running.isRunning()) {
+        if (Running.isRunning() || Bridge.isInstalled()) {
             // Started, but failed or not reachable from here: the bridge's gate is not this copy's to replace.
             unreachable = "the Tollgate runtime of this JVM failed to start or runs in another class loader (see the"
                     + " lines above); put tollgate-agent.jar on the class path once";

@@ -37,6 +37,11 @@ public final class Bridge {
         gate = runtime;
     }
 
+    /** Whether a runtime is the gate (possibly one started through another class loader's copy of the agent). */
+    public static boolean isInstalled() {
+        return gate != null;
+    }
+
     /** Removes the runtime; metered calls are then denied. For tests. */
     public static void uninstall() {
         gate = null;
