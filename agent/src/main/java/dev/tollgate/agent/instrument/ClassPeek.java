@@ -130,6 +130,10 @@ final class ClassPeek {
                 found[n++] = supertype;
             }
         }
+        if (woven) {
+            // The name in the constant pool is not enough (a string constant may spell it): a field must carry it.
+            woven = declaresField(b, p + 4 + 2 * interfaces, utf8, WOVEN);
+        }
         if (found == null) {
             return woven || mentions ? new Look(mentions, null, woven) : Look.NOTHING;
         }
@@ -139,6 +143,24 @@ final class ClassPeek {
             found = exact;
         }
         return new Look(mentions, found, woven);
+    }
+
+    /** Whether one of the fields (their table starts at {@code p}) is named {@code name}. */
+    private static boolean declaresField(byte[] b, int p, int[] utf8, byte[] name) {
+        int fields = u2(b, p);
+        p += 2;
+        for (int f = 0; f < fields; f++) {
+            int nameOffset = utf8[u2(b, p + 2)];
+            if (nameOffset != 0 && u2(b, nameOffset) == name.length && matches(b, nameOffset + 2, name)) {
+                return true;
+            }
+            int attributes = u2(b, p + 6);
+            p += 8;
+            for (int a = 0; a < attributes; a++) {
+                p += 6 + u4(b, p + 2);
+            }
+        }
+        return false;
     }
 
     private static boolean isPlatform(byte[] b, int utf8Offset) {

@@ -64,6 +64,26 @@ class BuildWeaverTest {
     }
 
     @Test
+    void aClassThatOnlySpellsTheMarkerInAStringIsNotTakenForWoven() {
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "gen/Spells", null, "java/lang/Object", null);
+        w.visitField(Opcodes.ACC_STATIC, "other", "I", null, null).visitEnd();
+        MethodVisitor m = w.visitMethod(Opcodes.ACC_STATIC, "export", "()Ljava/lang/Object;", null, null);
+        metered(m, "export");
+        m.visitCode();
+        m.visitLdcInsn(ClassPeek.WOVEN_MARKER);
+        m.visitInsn(Opcodes.ARETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        w.visitEnd();
+
+        ClassPeek.Look look = ClassPeek.look(w.toByteArray());
+
+        assertThat(look.woven).isFalse();
+        assertThat(look.mentions).isTrue();
+    }
+
+    @Test
     void anOverrideOfAMeteredMethodOfASupertypeOnTheClassPathIsWoven() throws Exception {
         Path fixtures = Path.of(BuildWeaverTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path classes = write("fixtures/Sub", Files.readAllBytes(fixtures.resolve("fixtures/Sub.class")));
