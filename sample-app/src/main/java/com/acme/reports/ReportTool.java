@@ -106,7 +106,8 @@ public final class ReportTool {
         OptionalLong exports = Tollgate.balance("export");
         OptionalLong renders = Tollgate.balance("render");
         if (!Tollgate.isActive()) {
-            out.println("Licensing is not active: running unmetered (start with -javaagent:tollgate-agent.jar).");
+            out.println("Licensing is not active yet: unmetered, unless this build is woven (then the first paid call"
+                    + " starts it) or started with -javaagent:tollgate-agent.jar.");
             return;
         }
         out.println("Balance: " + (exports.isPresent() ? exports.getAsLong() + " export credit(s) left" : "exports unknown")

@@ -36,7 +36,7 @@ class ReportToolTest {
 
         assertThat(Files.readString(html)).contains("<td>North</td><td>534,900</td>");
         assertThat(out()).contains("West  |########################################")
-                .contains("Licensing is not active: running unmetered");
+                .contains("Licensing is not active yet: unmetered, unless this build is woven");
     }
 
     @Test
