@@ -52,6 +52,18 @@ class RunningTest {
     }
 
     @Test
+    void aStartAfterWovenClassesStartedTheRuntimeIsRefusedNamingThem() {
+        assertThat(Running.isRunning()).isFalse();
+        Running.started(Startup.Way.WOVEN.how, "/a.yml", "metering 1 feature(s)", null);
+        assertThat(Running.isRunning()).isTrue();
+
+        Running.alreadyRunning("/b.yml", true);
+
+        assertThat(status()).isEqualTo("refused: the agent already runs in this JVM (started by woven classes with "
+                + "config /a.yml); this attach with config /b.yml changed nothing: restart the JVM to change the config");
+    }
+
+    @Test
     void aSecondJavaagentWithoutAnArgumentIsRefusedToo() {
         Running.started(true, "/a.yml", "metering 1 feature(s)");
         Running.alreadyRunning(null, false);

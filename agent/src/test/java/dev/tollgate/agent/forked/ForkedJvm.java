@@ -279,6 +279,14 @@ final class ForkedJvm {
         return command;
     }
 
+    /** Starts {@code java} with exactly these arguments, without waiting. */
+    static Process startJava(Jdk jdk, Path dir, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(jdk.java().toString());
+        command.addAll(Arrays.asList(args));
+        return start(command, dir);
+    }
+
     private static Process start(List<String> command, Path dir) {
         return start(command, dir, Map.of());
     }

@@ -2,9 +2,12 @@ package dev.tollgate.agent.forked;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,6 +127,39 @@ class WovenIT {
                 .containsEntry("reason", "MISCONFIGURED");
         assertThat(r.agentLines()).anyMatch(l -> l.contains("fixtures.Paid is denied: it was woven with"
                 + " [config-sha256], which this runtime cannot check"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anAttachToAJvmWhoseWovenClassesStartedTheRuntimeIsRefused(ForkedJvm.Jdk jdk, @TempDir Path dir)
+            throws Exception {
+        Path woven = wovenFixtures(jdk, dir);
+        Path config = ForkedJvm.write(dir, "tollgate.yml", """
+                local:
+                  dir: ledger
+                  credits: { export: 3, inflight: 3 }
+                features:
+                  export: { mode: credits }
+                  inflight: { mode: credits }
+                """);
+        Process target = ForkedJvm.startJava(jdk, dir, args(new String[] {"-XX:+EnableDynamicAgentLoading"},
+                args(cp(woven, ForkedJvm.annotationsJar(), ForkedJvm.agentJar()), "fixtures.Waiting")));
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+            String ready = out.readLine();
+            assertThat(ready).as("the target's first line").startsWith("ready: export=1");
+            String pid = Long.toString(target.pid());
+
+            ForkedJvm.Result attach = ForkedJvm.java(jdk, dir, "-jar", ForkedJvm.agentJar().toString(), "attach", pid,
+                    "tollgate.yml");
+
+            assertThat(attach.exit()).as(attach.toString()).isEqualTo(1);
+            assertThat(attach.err()).isEqualTo("tollgate: pid " + pid + " refused the attach: the agent already runs in"
+                    + " this JVM (started by woven classes with config " + config + "); this attach with config "
+                    + dir.resolve("tollgate.yml") + " changed nothing: restart the JVM to change the config\n");
+        } finally {
+            target.destroyForcibly();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
