@@ -34,7 +34,9 @@ woven_cmd=("$java" -cp "$work/woven:$jar:$agent" dev.tollgate.benchmarks.RunBenc
 echo "# A metered call woven at build time beside the same call under -javaagent (short run)"
 echo
 echo "Date: $(date -u +%FT%TZ). Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); shared with other builds."
-echo "JDK: $("$java" -version 2>&1 | sed -n 2p). Commit: $(git rev-parse --short HEAD)."
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- . || commit="$commit (with uncommitted changes)"
+echo "JDK: $("$java" -version 2>&1 | sed -n 2p). Commit: $commit."
 echo
 echo "Made by \`benchmarks/woven.sh\`, which ran, from the repository root:"
 echo
