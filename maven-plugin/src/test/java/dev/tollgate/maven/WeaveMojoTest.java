@@ -95,6 +95,19 @@ class WeaveMojoTest {
         assertThat(log).containsExactly("info Tollgate: no classes to weave in " + none);
     }
 
+    @Test
+    void theGoalIsWeaveBoundToProcessClassesWithTheCompileClassPath() throws IOException {
+        String descriptor;
+        try (var in = WeaveMojo.class.getResourceAsStream("/META-INF/maven/plugin.xml")) {
+            assertThat(in).as("the plugin descriptor maven-plugin-plugin generates").isNotNull();
+            descriptor = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        assertThat(descriptor).contains("<goalPrefix>tollgate</goalPrefix>", "<goal>weave</goal>",
+                "<phase>process-classes</phase>", "<requiresDependencyResolution>compile</requiresDependencyResolution>",
+                "<implementation>dev.tollgate.maven.WeaveMojo</implementation>");
+    }
+
     private WeaveMojo mojo(Path classes) {
         WeaveMojo mojo = new WeaveMojo();
         mojo.classesDirectory = classes.toFile();

@@ -144,6 +144,25 @@ class BuildWeaverTest {
         assertThat(marker.get(null)).isEqualTo("tollgate-weave/1;config-sha256=abc");
     }
 
+    @Test
+    void theRuntimeEntryPointsThatWovenClassesCallArePublicWithTheDescriptorsTheWeaverWrites() throws Exception {
+        // Woven products are built against one agent version and may run with a later one: these are its ABI.
+        java.lang.reflect.Method sites = dev.tollgate.agent.boot.SelfStart.class.getMethod("sites", Class.class,
+                String.class, String.class);
+        java.lang.reflect.Method enter = dev.tollgate.agent.bridge.Bridge.class.getMethod("enter", int.class,
+                Class.class);
+        java.lang.reflect.Method exit = dev.tollgate.agent.bridge.Bridge.class.getMethod("exit", int.class,
+                Object.class, Throwable.class);
+
+        assertThat(net.bytebuddy.jar.asm.Type.getMethodDescriptor(sites))
+                .isEqualTo("(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/String;)[I");
+        assertThat(net.bytebuddy.jar.asm.Type.getMethodDescriptor(enter)).isEqualTo(DirectWeaver.ENTER);
+        assertThat(net.bytebuddy.jar.asm.Type.getMethodDescriptor(exit)).isEqualTo(DirectWeaver.EXIT);
+        for (java.lang.reflect.Method m : List.of(sites, enter, exit)) {
+            assertThat(Modifier.isStatic(m.getModifiers())).as(m.toString()).isTrue();
+        }
+    }
+
     private Path write(String internalName, byte[] bytes) throws IOException {
         Path classes = dir.resolve("classes");
         Path file = classes.resolve(internalName + ".class");
