@@ -59,6 +59,14 @@ public interface Backend extends Closeable {
         return "default";
     }
 
+    /**
+     * The grants this backend records with its counters ({@link Grants}), or {@code null} when it keeps none: a
+     * journaled feature then leases and batches with plain {@link #take}/{@link #add} steps and read-back.
+     */
+    default Grants grants() {
+        return null;
+    }
+
     /** One line for logs naming the backend and where it is; never a secret. */
     String describe();
 

@@ -9,24 +9,25 @@ package dev.tollgate.agent.backend;
  * under the cap) and how much of its use is already in the counter. Every method is one atomic step.
  *
  * <pre>{@code
- * Outcome r = grants.reserve("export", true, journal.id(), 100, 1, 0);   // GRANTED, value = credits reserved
- * grants.confirm("export", true, journal.id(), journal.used(), false);    // the counter now shows the use
- * grants.confirm("export", true, journal.id(), journal.used(), true);     // settled: unused credits are back
+ * Counter export = Counter.credits("export", 0);
+ * Outcome r = grants.reserve(export, journal.id(), 100, 1);           // GRANTED, value = credits reserved
+ * grants.confirm(export, journal.id(), journal.used(), false);        // the counter now shows the use
+ * grants.confirm(export, journal.id(), journal.used(), true);         // settled: unused credits are back
  * }</pre>
  */
 public interface Grants {
 
     /**
-     * Reserves up to {@code want} units and at least {@code least} for {@code journal}: credits above the floor
-     * {@code bound}, or room under the cap {@code bound} ({@link Backend#NO_CAP}: none). Near the bound fewer
+     * Reserves up to {@code want} units and at least {@code least} for {@code journal}: credits above the counter's
+     * floor, or room under its cap ({@link Backend#NO_CAP}: none). Near the bound fewer
      * than {@code want} are given, so that several processes share what is left.
      *
      * @return GRANTED with the units reserved as its value, or BOUND_REACHED with the units that were free
      */
-    Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound);
+    Outcome reserve(Counter counter, long journal, long want, long least);
 
     /** Records a grant of nothing for {@code journal}, so that its use can be confirmed without a reservation. */
-    Outcome open(String counter, boolean credits, long journal);
+    Outcome open(Counter counter, long journal);
 
     /**
      * Moves the counter by what {@code journal} used since its last confirmation ({@code used}: its total), and
@@ -35,7 +36,7 @@ public interface Grants {
      * @return GRANTED with the counter's value after it, or BOUND_REACHED when the journal has no grant: it was
      *     settled already and nothing changed
      */
-    Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle);
+    Outcome confirm(Counter counter, long journal, long used, boolean settle);
 
     /** Forces the counter's file to disk ({@code fsync: interval}); never throws. */
     void force(String counter);

@@ -38,7 +38,9 @@ public final class Warmup implements Runnable {
      * renamed class fails the build instead of silently no longer being warmed.
      */
     static final String[] FIRST_CALL = {
-        "dev.tollgate.agent.meter.Allowance", "dev.tollgate.agent.meter.LocalAccount",
+        "dev.tollgate.agent.meter.JournaledCharge", "dev.tollgate.agent.meter.StrictCharge",
+        "dev.tollgate.agent.meter.SiteMeter", "dev.tollgate.agent.meter.Verdict",
+        "dev.tollgate.agent.meter.LocalAccount", "dev.tollgate.agent.backend.Counter",
         "dev.tollgate.agent.meter.CallsByThread", "dev.tollgate.agent.meter.Metering$Calls",
         "dev.tollgate.agent.meter.Metering$CallsOnThread",
         "dev.tollgate.agent.meter.PaddedLong",

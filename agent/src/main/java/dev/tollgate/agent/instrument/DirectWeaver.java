@@ -85,7 +85,7 @@ final class DirectWeaver {
         }
         Map<String, Integer> siteIds = new HashMap<String, Integer>();
         for (MeteredMethod m : choice.metered) {
-            Site site = sites.register(m.feature(), m.cost(), m.className(), m.method(), m.origin());
+            Site site = sites.register(m.feature(), m.costGiven() ? m.cost() : Site.COST_NOT_GIVEN, m.className(), m.method(), m.origin());
             siteIds.put(m.name() + m.descriptor(), Integer.valueOf(site.id()));
         }
         byte[] woven = write(choice, siteIds);

@@ -312,7 +312,7 @@ public final class Installer {
                 Log.errorOnce(refusal, refusal);
             }
             for (MeteredMethod m : decision.metered()) {
-                Site site = sites.register(m.feature(), m.cost(), m.className(), m.method(), m.origin());
+                Site site = sites.register(m.feature(), m.costGiven() ? m.cost() : Site.COST_NOT_GIVEN, m.className(), m.method(), m.origin());
                 rules.matched(m);
                 builder = builder.visit(Advice.withCustomMapping()
                         .bind(SiteId.class, site.id())

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.backend.Outcome;
 
@@ -114,18 +115,19 @@ public final class LocalLedger implements Backend, Grants {
     }
 
     @Override
-    public Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound) {
-        return step(counter, new Op(Op.RESERVE, kind(credits), want, bound, journal, false).least(least));
+    public Outcome reserve(Counter counter, long journal, long want, long least) {
+        return step(counter.name(), new Op(Op.RESERVE, kind(counter.credits()), want, counter.bound(), journal, false)
+                .least(least));
     }
 
     @Override
-    public Outcome open(String counter, boolean credits, long journal) {
-        return step(counter, new Op(Op.OPEN, kind(credits), 0, 0, journal, false));
+    public Outcome open(Counter counter, long journal) {
+        return step(counter.name(), new Op(Op.OPEN, kind(counter.credits()), 0, 0, journal, false));
     }
 
     @Override
-    public Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle) {
-        return step(counter, new Op(Op.CONFIRM, kind(credits), used, 0, journal, settle));
+    public Outcome confirm(Counter counter, long journal, long used, boolean settle) {
+        return step(counter.name(), new Op(Op.CONFIRM, kind(counter.credits()), used, 0, journal, settle));
     }
 
     @Override
@@ -143,6 +145,12 @@ public final class LocalLedger implements Backend, Grants {
     @Override
     public Path journalDir() {
         return journalDir;
+    }
+
+    /** This ledger records grants with its counters: journaled features reserve and settle in one step each. */
+    @Override
+    public Grants grants() {
+        return this;
     }
 
     /** Forces every counter write to disk before it returns ({@code journal.fsync: always}). */

@@ -7,7 +7,7 @@ import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.journal.Journal;
 
 /**
- * The backend side of a journaled feature: where an {@link Allowance} gets more units from, and where what it
+ * The backend side of a journaled feature: where a {@link JournaledCharge} gets more units from, and where what it
  * served is confirmed. {@link LocalAccount} records grants in the ledger itself; {@link RemoteAccount} uses
  * plain backend steps and resolves lost answers by reading the counter back.
  */

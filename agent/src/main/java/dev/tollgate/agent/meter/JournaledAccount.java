@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.log.Log;
@@ -15,10 +15,10 @@ import dev.tollgate.agent.log.Log;
 /** What both kinds of {@link Account} share: the counter, its model and bound, and this process's journal. */
 abstract class JournaledAccount implements Account {
 
-    final String counter;
+    /** The counter, its direction and bound. */
+    final Counter counter;
+    /** {@code counter.credits()}, for the many places that choose by it. */
     final boolean credits;
-    /** Credits: the floor; usage: the cap, or {@link Backend#NO_CAP}. */
-    final long bound;
     volatile Journal journal;
     /**
      * Held by {@link #commit}, {@link #close} and {@link #balance}, and by whatever else a subclass must keep
@@ -28,10 +28,9 @@ abstract class JournaledAccount implements Account {
      */
     final ReentrantLock lock = new ReentrantLock();
 
-    JournaledAccount(String counter, boolean credits, long bound) {
+    JournaledAccount(Counter counter) {
         this.counter = counter;
-        this.credits = credits;
-        this.bound = bound;
+        this.credits = counter.credits();
     }
 
     @Override
@@ -80,7 +79,7 @@ abstract class JournaledAccount implements Account {
 
     @Override
     public final boolean bounded() {
-        return credits || bound != Backend.NO_CAP;
+        return counter.bounded();
     }
 
     /**
@@ -90,7 +89,7 @@ abstract class JournaledAccount implements Account {
      */
     final List<Journal> ended(Path dir, Journal except) throws IOException {
         List<Journal> ended = new ArrayList<>();
-        for (Path p : Journal.of(dir, counter, except)) {
+        for (Path p : Journal.of(dir, counter.name(), except)) {
             try {
                 Journal j = Journal.adopt(p, credits);
                 if (j != null) {

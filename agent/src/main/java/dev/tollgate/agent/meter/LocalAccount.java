@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.journal.Journal;
@@ -24,8 +25,8 @@ final class LocalAccount extends JournaledAccount {
     private final Grants grants;
     private final Backend backend;
 
-    LocalAccount(Grants grants, Backend backend, String counter, boolean credits, long bound) {
-        super(counter, credits, bound);
+    LocalAccount(Grants grants, Backend backend, Counter counter) {
+        super(counter);
         this.grants = grants;
         this.backend = backend;
     }
@@ -34,9 +35,9 @@ final class LocalAccount extends JournaledAccount {
     public long open() throws IOException {
         Path dir = grants.journalDir();
         settleEnded(dir, null);
-        Journal j = Journal.create(dir, counter, credits);
+        Journal j = Journal.create(dir, counter.name(), credits);
         if (!bounded()) {
-            Outcome o = grants.open(counter, credits, j.id());
+            Outcome o = grants.open(counter, j.id());
             if (!o.isGranted()) {
                 j.delete();
                 throw new IOException(o.detail());
@@ -60,23 +61,23 @@ final class LocalAccount extends JournaledAccount {
     @Override
     public Outcome refill(long least, long want, long held) {
         Journal j = journal;
-        Outcome o = grants.reserve(counter, credits, j.id(), want, least, bound);
+        Outcome o = grants.reserve(counter, j.id(), want, least);
         if (o.status() == Outcome.Status.BOUND_REACHED && settleEnded(grants.journalDir(), j) > 0) {
-            o = grants.reserve(counter, credits, j.id(), want, least, bound);
+            o = grants.reserve(counter, j.id(), want, least);
         }
         return o;
     }
 
     @Override
     public void force() {
-        grants.force(counter);
+        grants.force(counter.name());
     }
 
     @Override
     Outcome commitLocked() {
         Journal j = journal;
         long used = j.used();
-        Outcome o = grants.confirm(counter, credits, j.id(), used, false);
+        Outcome o = grants.confirm(counter, j.id(), used, false);
         if (o.isGranted()) {
             j.state(j.state().confirmed(used).synced(System.currentTimeMillis()));
         }
@@ -90,7 +91,7 @@ final class LocalAccount extends JournaledAccount {
             return;
         }
         long used = j.used();
-        Outcome o = grants.confirm(counter, credits, j.id(), used, true);
+        Outcome o = grants.confirm(counter, j.id(), used, true);
         // BOUND_REACHED: the counter has no grant for this journal. With nothing used, it never reserved (a process
         // that only read the balance, or found no credits): nothing to settle.
         if (o.isGranted() || (o.status() == Outcome.Status.BOUND_REACHED && used == 0)) {
@@ -101,7 +102,7 @@ final class LocalAccount extends JournaledAccount {
                 Log.warn(j + " was settled but could not be deleted (" + e + "); the next start deletes it");
             }
         } else {
-            Log.warn("counter '" + counter + "': " + j + " could not be settled at exit (" + o
+            Log.warn("counter '" + counter.name() + "': " + j + " could not be settled at exit (" + o
                     + "); the next start settles it");
         }
         j.close();
@@ -114,7 +115,7 @@ final class LocalAccount extends JournaledAccount {
     @Override
     OptionalLong balanceLocked() {
         settleEnded(grants.journalDir(), journal);
-        Outcome o = backend.read(counter);
+        Outcome o = backend.read(counter.name());
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
             return OptionalLong.empty();
         }
@@ -123,7 +124,7 @@ final class LocalAccount extends JournaledAccount {
         if (j != null) {
             unconfirmed = j.used() - j.state().confirmed;
         }
-        return OptionalLong.of(credits ? o.value() - bound - unconfirmed : o.value() + unconfirmed);
+        return OptionalLong.of(counter.balance(o.value(), unconfirmed));
     }
 
     /**
@@ -136,9 +137,9 @@ final class LocalAccount extends JournaledAccount {
         try {
             for (Journal ended : ended(dir, mine)) {
                 long used = ended.used();
-                Outcome o = grants.confirm(counter, credits, ended.id(), used, true);
+                Outcome o = grants.confirm(counter, ended.id(), used, true);
                 if (o.isGranted()) {
-                    Log.info("counter '" + counter + "': settled " + ended + " of a process that ended (" + used
+                    Log.info("counter '" + counter.name() + "': settled " + ended + " of a process that ended (" + used
                             + " units used)");
                     settled++;
                 }

@@ -3,7 +3,6 @@ package dev.tollgate.agent.meter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.OptionalLong;
 
 import dev.tollgate.UsageDeniedException;
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.bridge.Gate;
 import dev.tollgate.agent.config.Config;
@@ -39,9 +39,8 @@ public final class Metering implements Gate, Sites.Listener {
     private final Config config;
     private final Backend backend;
     private final String broken;
-    private final Map<String, FeatureMeter> features = new HashMap<>();
-    /** The allowance of each journaled feature, by name (guarded by {@link #features}), for {@link SiteMeter}. */
-    private final Map<String, Allowance> allowances = new HashMap<>();
+    /** Each feature's charge, chosen at its first site (or balance) and kept: the one strategy of its sites. */
+    private final Map<String, Charge> charges = new HashMap<>();
     private volatile SiteMeter[] bySite = new SiteMeter[16];
     /**
      * A flag in a feature's per-thread depth: the outermost call runs without a charge (backend down,
@@ -61,17 +60,17 @@ public final class Metering implements Gate, Sites.Listener {
                 + config.problems().size() + " problem(s), printed at startup";
     }
 
-    /** Resolves a new site's feature; an unknown feature is reported once and denied. */
+    /**
+     * Resolves a new site once: its feature's charge, its cost (the site's, or the feature's when it gave none),
+     * its refund policy and its denial exception. An unknown feature is reported once and denied.
+     */
     @Override
     public void registered(Site site) {
-        FeatureMeter feature = feature(site);
-        Allowance allowance;
-        synchronized (features) {
-            allowance = allowances.get(feature.name);
-        }
-        // A feature that throws its own exception is checked in the site's class loader at its first call.
-        boolean verified = Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass);
-        put(new SiteMeter(site, feature, feature.cost(site.cost()), allowance, verified));
+        Charge charge = charge(site);
+        Feature f = broken == null ? config.features().get(site.feature()) : null;
+        String exception = broken != null ? Config.DEFAULT_EXCEPTION : config.exceptionFor(f);
+        put(new SiteMeter(site, site.feature(), charge, site.costOr(f == null ? 1 : f.cost()),
+                f != null && f.refundsOnException(), exception, config.exceptionKeyFor(f)));
         Log.debug("metering " + site);
     }
 
@@ -106,30 +105,31 @@ public final class Metering implements Gate, Sites.Listener {
         Thread me = Thread.currentThread();
         Calls c = m.calls[CallsByThread.index(me)];
         if (c == null || c.owner != me) {
-            c = m.feature.calls.get(me);
+            c = m.byThread.get(me);
         }
         if (c.depth > 0) {
             c.depth++;
             return c;
         }
-        Allowance a = m.allowance;
-        FeatureMeter.Denial denial;
-        try {
-            // A journaled feature's charge is its allowance's; calling it directly keeps the path inlinable.
-            denial = a != null ? a.charge(c, m.cost) : FeatureMeter.STRICTLY;
-        } catch (Throwable failure) {
-            denial = internalError(m, failure);
+        JournaledCharge j = m.journaled;
+        if (j == null) {
+            return chargeOnce(m, c, host);
         }
-        if (denial == null) {
+        Verdict v;
+        try {
+            v = j.charge(c, m.cost); // a direct call to the final class keeps the path inlinable
+        } catch (Throwable failure) {
+            v = internalError(m, failure);
+        }
+        if (v == Verdict.GO) {
             c.depth = 1;
             return c;
         }
-        return chargedOtherwise(m, c, denial, host);
+        return decided(m, c, v, host);
     }
 
-    /** The rest of {@link #enter}: a strict charge, a call allowed uncharged, or a denial. */
-    private Object chargedOtherwise(SiteMeter site, Calls c, FeatureMeter.Denial first, Class<?> host) {
-        FeatureMeter.Denial denial = first;
+    /** The rest of {@link #enter} for a site not journaled, or not verified yet: verify it, then charge it. */
+    private Object chargeOnce(SiteMeter site, Calls c, Class<?> host) {
         SiteMeter m = site;
         if (!m.verified) {
             // Its first call: a denial exception that cannot be built here denies every call, uncharged.
@@ -139,34 +139,27 @@ public final class Metering implements Gate, Sites.Listener {
             }
             m = m.verified();
             put(m);
-            if (m.allowance != null) {
-                try {
-                    denial = m.allowance.charge(c, m.cost);
-                } catch (Throwable failure) {
-                    denial = internalError(m, failure);
-                }
-                if (denial == null) {
-                    c.depth = 1;
-                    return c;
-                }
-            }
         }
-        if (denial == FeatureMeter.STRICTLY) {
-            try {
-                denial = m.feature.charge(c, m.cost); // strict, or a journal closed at exit
-            } catch (Throwable failure) {
-                denial = internalError(m, failure);
-            }
-            if (denial == null) {
-                c.depth = 1;
-                return c;
-            }
+        Verdict v;
+        try {
+            v = m.charge.charge(c, m.cost);
+        } catch (Throwable failure) {
+            v = internalError(m, failure);
         }
-        if (denial == FeatureMeter.UNCHARGED) {
+        return decided(m, c, v, host);
+    }
+
+    /** The call's token when it goes, charged or not; else its denial. */
+    private static Object decided(SiteMeter m, Calls c, Verdict v, Class<?> host) {
+        if (v == Verdict.GO) {
+            c.depth = 1;
+            return c;
+        }
+        if (v == Verdict.GO_UNCHARGED) {
             c.depth = 1 | UNCHARGED; // runs, but there is nothing to give back if it throws
             return c;
         }
-        return m.denial(denial, host);
+        return m.denial(v, host);
     }
 
     private static Throwable unknownSite(int site) {
@@ -174,10 +167,10 @@ public final class Metering implements Gate, Sites.Listener {
                 UsageDeniedException.UNKNOWN, "unknown metered site (internal error)");
     }
 
-    private static FeatureMeter.Denial internalError(SiteMeter m, Throwable failure) {
-        Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature.name
+    private static Verdict internalError(SiteMeter m, Throwable failure) {
+        Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature
                 + "': " + failure + "; the call is denied");
-        return new FeatureMeter.Denial(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
+        return Verdict.denied(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
                 "internal error in the Tollgate agent");
     }
 
@@ -203,33 +196,32 @@ public final class Metering implements Gate, Sites.Listener {
         }
         c.depth = depth;
         SiteMeter m = meter(site);
-        if (depth == 0 && thrown != null && m != null && m.feature.refundsOnException()) {
+        if (depth == 0 && thrown != null && m != null && m.refunds) {
             // The outermost call of the feature, the one that was charged, ended by throwing.
-            m.feature.refund(c, m.cost);
+            m.charge.refund(c, m.cost);
         }
     }
 
     /** For {@code Tollgate.balance}: credits left or units used, when the feature is known and readable. */
     public OptionalLong balance(String feature) {
-        FeatureMeter f;
-        synchronized (features) {
-            f = features.get(feature);
+        Charge charge;
+        synchronized (charges) {
+            charge = charges.get(feature);
         }
-        if (f == null) {
-            Feature configured = config.features().get(feature);
-            if (configured == null || broken != null) {
+        if (charge == null) {
+            if (broken != null || !config.features().containsKey(feature)) {
                 return OptionalLong.empty();
             }
-            f = feature(feature);
+            charge = charge(feature);
         }
-        return f.balance();
+        return charge.balance();
     }
 
     /** Names of features used by sites so far that the config does not define. */
     public List<String> unconfiguredFeatures() {
         List<String> names = new ArrayList<>();
-        synchronized (features) {
-            for (String name : features.keySet()) {
+        synchronized (charges) {
+            for (String name : charges.keySet()) {
                 if (!config.features().containsKey(name)) {
                     names.add(name);
                 }
@@ -249,22 +241,22 @@ public final class Metering implements Gate, Sites.Listener {
      */
     public void close() {
         syncer.stop();
-        List<FeatureMeter> all;
-        synchronized (features) {
-            all = new ArrayList<>(features.values());
+        List<Charge> all;
+        synchronized (charges) {
+            all = new ArrayList<>(charges.values());
         }
-        for (FeatureMeter f : all) {
-            f.close();
+        for (Charge charge : all) {
+            charge.close();
         }
     }
 
     /** The journal of a journaled feature once it has one (for tests that end a process without settling). */
     Journal journalOf(String feature) {
-        FeatureMeter f;
-        synchronized (features) {
-            f = features.get(feature);
+        Charge charge;
+        synchronized (charges) {
+            charge = charges.get(feature);
         }
-        return f == null ? null : f.journal();
+        return charge == null ? null : charge.journal();
     }
 
     /**
@@ -291,51 +283,54 @@ public final class Metering implements Gate, Sites.Listener {
         }
     }
 
-    private FeatureMeter feature(Site site) {
-        synchronized (features) {
-            FeatureMeter existing = features.get(site.feature());
-            if (existing == null && broken == null && !config.features().containsKey(site.feature())) {
+    private Charge charge(Site site) {
+        synchronized (charges) {
+            if (!charges.containsKey(site.feature()) && broken == null
+                    && !config.features().containsKey(site.feature())) {
                 Log.error(site.origin() + " on " + site.describe() + " names feature '" + site.feature()
                         + "', which is not under features: in " + config.source() + "; its calls are denied "
                         + "(misconfigured) until the config names it");
             }
         }
-        return feature(site.feature());
+        return charge(site.feature());
     }
 
-    private FeatureMeter feature(String name) {
-        synchronized (features) {
-            FeatureMeter f = features.get(name);
-            if (f != null) {
-                return f;
+    /** The feature's charge, chosen here once: misconfigured, journaled or strict. */
+    private Charge charge(String name) {
+        synchronized (charges) {
+            Charge charge = charges.get(name);
+            if (charge != null) {
+                return charge;
             }
-            Feature configured = config.features().get(name);
-            String exception = config.exceptionFor(configured);
-            String exceptionKey = config.exceptionKeyFor(configured);
+            Feature f = config.features().get(name);
             if (broken != null) {
-                f = FeatureMeter.denying(name, broken, Config.DEFAULT_EXCEPTION, exceptionKey);
-            } else if (configured == null) {
-                f = FeatureMeter.denying(name, "feature '" + name + "' is not configured in "
-                        + config.source(), exception, exceptionKey);
-            } else if (configured.sync().journaled()) {
-                Allowance allowance = new Allowance(name, configured, account(configured), config.journal(), syncer);
-                f = FeatureMeter.journaled(configured, backend, exception, exceptionKey, allowance);
-                allowances.put(name, allowance);
+                charge = new MisconfiguredCharge(broken);
+            } else if (f == null) {
+                charge = new MisconfiguredCharge("feature '" + name + "' is not configured in " + config.source());
+            } else if (f.sync().journaled()) {
+                // Its refunds are local; only calls after the journal was settled at exit refund strictly, once.
+                charge = new JournaledCharge(name, f, account(f), config.journal(), syncer, strict(f, null));
             } else {
-                f = FeatureMeter.of(configured, backend, exception, exceptionKey, syncer);
+                Refunds refunds = f.refundsOnException()
+                        ? new Refunds(name, backend, Charge.counterOf(f), syncer) : null;
+                charge = strict(f, refunds);
             }
-            features.put(name, f);
-            return f;
+            charges.put(name, charge);
+            return charge;
         }
     }
 
+    private StrictCharge strict(Feature f, Refunds refunds) {
+        return new StrictCharge(f.name(), Charge.counterOf(f), backend, f.onBackendFailure() == Feature.OnFailure.ALLOW,
+                refunds);
+    }
+
+    /** Where a journaled feature gets its units: grants kept with the counter (the local ledger), else plain steps. */
     private Account account(Feature f) {
-        boolean credits = f.mode() == Feature.Mode.CREDITS;
-        long bound = credits ? f.lowerBound() : f.bound() == null ? Backend.NO_CAP : f.bound();
-        if (backend instanceof Grants) {
-            return new LocalAccount((Grants) backend, backend, f.counter(), credits, bound);
-        }
-        return new RemoteAccount(backend, journalDir(), f, credits, bound);
+        Counter counter = Charge.counterOf(f);
+        Grants grants = backend.grants();
+        return grants != null ? new LocalAccount(grants, backend, counter)
+                : new RemoteAccount(backend, journalDir(), f.name(), counter);
     }
 
     /** Where journals of a backend without its own folder go: {@code journal.dir}, else under the user's home. */
@@ -343,69 +338,6 @@ public final class Metering implements Gate, Sites.Listener {
         Path dir = config.journal().dir();
         return dir != null ? dir : Paths.get(System.getProperty("user.home"), ".tollgate", "journal",
                 backend.journalScope() == null ? "default" : backend.journalScope());
-    }
-
-    /** A site with its resolved feature, cost and (lazily) its denial exception factory. */
-    private static final class SiteMeter {
-        final Site site;
-        final FeatureMeter feature;
-        /** The table of the feature's {@link CallsByThread}; here, to spare the hot path two dependent loads. */
-        final Calls[] calls;
-        final int cost;
-        /**
-         * The feature's allowance when it is journaled (then its charge is the allowance's), else null; null as
-         * well until the site is {@link #verified}, so that its first call takes the path that verifies it.
-         */
-        final Allowance allowance;
-        /** The feature's allowance, also before the site is verified. */
-        private final Allowance journaled;
-        /** Whether the feature's denial exception is known to be buildable in this site's class loader. */
-        final boolean verified;
-        private volatile DenialFactory factory;
-
-        SiteMeter(Site site, FeatureMeter feature, int cost, Allowance allowance, boolean verified) {
-            this.site = site;
-            this.feature = feature;
-            this.calls = feature.calls.table;
-            this.cost = cost;
-            this.journaled = allowance;
-            this.allowance = verified ? allowance : null;
-            this.verified = verified;
-        }
-
-        /** This site, its denial exception found buildable. */
-        SiteMeter verified() {
-            SiteMeter v = new SiteMeter(site, feature, cost, journaled, true);
-            v.factory = factory;
-            return v;
-        }
-
-        /** The denial of every call when the feature's exception cannot be built for {@code host}; else null. */
-        Throwable refusal(Class<?> host) {
-            DenialFactory f = factoryFor(host);
-            return f.problem() == null ? null : withoutAgentFrames(f.refuse(feature.name, cost));
-        }
-
-        private DenialFactory factoryFor(Class<?> host) {
-            DenialFactory f = factory;
-            if (f == null || !f.servesLoaderOf(host)) {
-                f = DenialFactory.resolve(feature.exceptionClass, feature.exceptionKey, host);
-                factory = f;
-            }
-            return f;
-        }
-
-        Throwable denial(FeatureMeter.Denial d, Class<?> host) {
-            UsageDeniedException denial = new UsageDeniedException(feature.name, d.reason, d.units,
-                    d.left < 0 ? UsageDeniedException.UNKNOWN : d.left,
-                    d.reason == UsageDeniedException.Reason.CAP_REACHED ? feature.cap() : UsageDeniedException.UNKNOWN,
-                    d.detail);
-            if (Config.DEFAULT_EXCEPTION.equals(feature.exceptionClass)) {
-                return withoutAgentFrames(denial);
-            }
-            Throwable thrown = factoryFor(host).create(withoutAgentFrames(denial));
-            return thrown == denial ? thrown : withoutAgentFrames(thrown);
-        }
     }
 
     /** The denial's stack trace starts at the metered method, not inside the agent. */

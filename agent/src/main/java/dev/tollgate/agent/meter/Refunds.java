@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.log.Log;
 
@@ -20,8 +21,7 @@ final class Refunds implements Syncer.Task {
 
     private final String name;
     private final Backend backend;
-    private final String counter;
-    private final boolean credits;
+    private final Counter counter;
     private final Syncer syncer;
     private final AtomicLong owed = new AtomicLong();
     /** Set by the first refund kept, which hands this to the syncer; a flag rather than a monitor, as calls set it. */
@@ -29,11 +29,10 @@ final class Refunds implements Syncer.Task {
     private long retryAt;
     private int failures;
 
-    Refunds(String name, Backend backend, String counter, boolean credits, Syncer syncer) {
+    Refunds(String name, Backend backend, Counter counter, Syncer syncer) {
         this.name = name;
         this.backend = backend;
         this.counter = counter;
-        this.credits = credits;
         this.syncer = syncer;
     }
 
@@ -79,7 +78,7 @@ final class Refunds implements Syncer.Task {
         long units = owed.get();
         Outcome o;
         try {
-            o = backend.refund(counter, units, credits);
+            o = counter.refund(backend, units);
         } catch (RuntimeException e) {
             o = Outcome.unavailable("backend failed: " + e.getClass().getName());
         }

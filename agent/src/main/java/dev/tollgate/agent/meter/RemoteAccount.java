@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Outcome;
-import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.journal.Journal.State;
 import dev.tollgate.agent.log.Log;
@@ -38,7 +38,7 @@ final class RemoteAccount extends JournaledAccount {
     /** From the adopted journal or the marker an earlier run left; 0 when unknown. */
     private long lastSync;
     /**
-     * Credits granted in the journal but not handed to the allowance yet: a lease whose lost answer was found applied
+     * Credits granted in the journal but not handed to the journaled charge yet: a lease whose lost answer was found applied
      * by a read-back that no lease of this process waited for (in {@link #commit}, or at the first refill after an
      * ended process's journal was adopted with the lease pending). The next {@link #refill} hands them out before it
      * leases more; without it they would wait for the next run while calls were denied for want of credits.
@@ -46,11 +46,11 @@ final class RemoteAccount extends JournaledAccount {
      */
     private long unclaimed;
 
-    RemoteAccount(Backend backend, Path dir, Feature feature, boolean credits, long bound) {
-        super(feature.counter(), credits, bound);
+    RemoteAccount(Backend backend, Path dir, String feature, Counter counter) {
+        super(counter);
         this.backend = backend;
         this.dir = dir;
-        this.name = feature.name();
+        this.name = feature;
     }
 
     @Override
@@ -75,7 +75,7 @@ final class RemoteAccount extends JournaledAccount {
             }
         }
         if (mine == null) {
-            mine = Journal.create(dir, counter, credits);
+            mine = Journal.create(dir, counter.name(), credits);
             lastSync = readMarker();
         } else {
             lastSync = Math.max(mine.state().lastSync, readMarker());
@@ -134,8 +134,8 @@ final class RemoteAccount extends JournaledAccount {
         if (id == 0) {
             return;
         }
-        for (Path p : Journal.of(dir, counter, mine)) {
-            if (p.getFileName().toString().equals(counter + "." + Long.toHexString(id) + ".journal")) {
+        for (Path p : Journal.of(dir, counter.name(), mine)) {
+            if (p.getFileName().toString().equals(counter.name() + "." + Long.toHexString(id) + ".journal")) {
                 Journal gone = Journal.adopt(p, credits);
                 if (gone != null) {
                     gone.delete();
@@ -170,7 +170,7 @@ final class RemoteAccount extends JournaledAccount {
                 return Outcome.granted(units - owed);
             }
         }
-        Outcome read = backend.read(counter);
+        Outcome read = backend.read(counter.name());
         if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
             return read.isGranted() ? Outcome.unavailable("the backend did not say the counter's value") : read;
         }
@@ -179,14 +179,14 @@ final class RemoteAccount extends JournaledAccount {
         long used = j.used();
         State s = j.state();
         if (!credits) {
-            long room = bound - value - Math.max(0, used - s.confirmed) - held;
+            long room = counter.free(value) - Math.max(0, used - s.confirmed) - held;
             if (room < least) {
                 return Outcome.boundReached(Math.max(0, room));
             }
             return Outcome.granted(Math.min(want, room));
         }
         long owed = Math.max(0, used - s.granted); // served offline beyond the lease
-        long free = value - bound;
+        long free = counter.free(value);
         long need = least + owed;
         if (free < need) {
             return Outcome.boundReached(Math.max(0, free - owed));
@@ -200,7 +200,7 @@ final class RemoteAccount extends JournaledAccount {
     private Outcome lease(long block, long before) {
         Journal j = journal;
         j.state(j.state().pending(State.Op.TAKE, block, before));
-        Outcome o = backend.take(counter, block, bound);
+        Outcome o = counter.charge(backend, block);
         return settle(o);
     }
 
@@ -263,7 +263,7 @@ final class RemoteAccount extends JournaledAccount {
      */
     private Outcome readBack(Journal j) {
         State s = j.state();
-        Outcome read = backend.read(counter);
+        Outcome read = backend.read(counter.name());
         if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
             return read.isGranted() ? Outcome.unavailable("cannot read the counter back") : read;
         }
@@ -306,7 +306,7 @@ final class RemoteAccount extends JournaledAccount {
                 return Outcome.granted(0);
             }
             // Served offline beyond the lease: take those credits now.
-            Outcome read = backend.read(counter);
+            Outcome read = backend.read(counter.name());
             if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
                 return read.isGranted() ? Outcome.unavailable("the backend did not say the counter's value") : read;
             }
@@ -323,14 +323,14 @@ final class RemoteAccount extends JournaledAccount {
         if (unsent <= 0) {
             return Outcome.granted(0); // refunds after a send are kept until more usage covers them
         }
-        Outcome read = backend.read(counter);
+        Outcome read = backend.read(counter.name());
         if (!read.isGranted()) {
             return read;
         }
         // A value the backend did not say (UNKNOWN) makes a lost answer count as applied: never sent twice.
         j.state(s.pending(State.Op.ADD, unsent, read.value()));
         // Sent without the cap: the cap was enforced before the calls ran, and the backend must record what was served.
-        return settle(backend.add(counter, unsent, Backend.NO_CAP));
+        return settle(backend.add(counter.name(), unsent, Backend.NO_CAP));
     }
 
     @Override
@@ -382,7 +382,7 @@ final class RemoteAccount extends JournaledAccount {
      * deleted, so that the next run's {@code grace.time} counts from then, not from its own start.
      */
     private Path marker() {
-        return dir.resolve(counter + ".synced");
+        return dir.resolve(counter.name() + ".synced");
     }
 
     private long readMarker() {
@@ -408,16 +408,16 @@ final class RemoteAccount extends JournaledAccount {
     @Override
     OptionalLong balanceLocked() {
         // Under the lock, as refill and commit: never between a backend step and the journal's record of it.
-        Outcome o = backend.read(counter);
+        Outcome o = backend.read(counter.name());
         if (!o.isGranted() || o.value() == Outcome.UNKNOWN) {
             return OptionalLong.empty();
         }
         Journal j = journal;
-        long mine = 0;
+        long unrecorded = 0; // used and not in the counter: beyond the leases, or not sent
         if (j != null) {
             State s = j.state();
-            mine = credits ? s.granted - j.used() : j.used() - s.confirmed;
+            unrecorded = j.used() - (credits ? s.granted : s.confirmed);
         }
-        return OptionalLong.of(credits ? o.value() - bound + mine : o.value() + mine);
+        return OptionalLong.of(counter.balance(o.value(), unrecorded));
     }
 }

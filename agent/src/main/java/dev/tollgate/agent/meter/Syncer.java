@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.tollgate.agent.log.Log;
 
 /**
- * The one background thread of journaled features: every tick it lets each {@link Allowance} confirm what it
+ * The one background thread of journaled features: every tick it lets each {@link JournaledCharge} confirm what it
  * served (every {@code flushEvery}, or sooner past {@code flushUnits}), get more units before calls would
  * wait, and force its journal to disk under {@code fsync: interval}. A daemon thread, started by the first
  * journal and stopped at shutdown after a last round.

@@ -7,6 +7,12 @@ package dev.tollgate.agent.site;
  */
 public final class Site {
 
+    /**
+     * The cost of a site whose annotation or rule gave none: the feature's {@code cost} applies, resolved by
+     * {@link #costOr} when the site is metered. The same value as the rules' {@code MeteredMethod.COST_NOT_GIVEN}.
+     */
+    public static final int COST_NOT_GIVEN = 0;
+
     private final int id;
     private final String feature;
     private final int cost;
@@ -32,9 +38,25 @@ public final class Site {
         return feature;
     }
 
-    /** Units per call given by the annotation or rule; 0 when it gave none (the feature's cost applies). */
+    /** Units per call given by the annotation or rule; {@link #COST_NOT_GIVEN} when it gave none. */
     public int cost() {
         return cost;
+    }
+
+    /** Whether the annotation or rule gave a cost. */
+    public boolean costGiven() {
+        return cost != COST_NOT_GIVEN;
+    }
+
+    /**
+     * Units per call: the cost given, else {@code featureCost}.
+     *
+     * <pre>{@code
+     * site.costOr(feature.cost());   // 5 for @Metered(value = "export", cost = 5); the feature's cost for @Metered("export")
+     * }</pre>
+     */
+    public int costOr(int featureCost) {
+        return costGiven() ? cost : featureCost;
     }
 
     /** The declaring class's binary name. */
@@ -59,6 +81,6 @@ public final class Site {
 
     @Override
     public String toString() {
-        return "site " + id + " " + describe() + " -> " + feature + (cost > 0 ? " x" + cost : "") + " (" + origin + ")";
+        return "site " + id + " " + describe() + " -> " + feature + (costGiven() ? " x" + cost : "") + " (" + origin + ")";
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * retransformation, or the same class in another class loader) returns the same site.
  *
  * <pre>{@code
- * Site s = sites.register("export", 0, "com.acme.Reports", "export(java.lang.String)", "@Metered");
+ * Site s = sites.register("export", Site.COST_NOT_GIVEN, "com.acme.Reports", "export(java.lang.String)", "@Metered");
  * bindIntoAdvice(s.id());
  * }</pre>
  */
@@ -33,7 +33,11 @@ public final class Sites {
         listeners.add(listener);
     }
 
-    /** Registers a metered method, or returns the site it already has. */
+    /**
+     * Registers a metered method, or returns the site it already has.
+     *
+     * @param cost units per call, or {@link Site#COST_NOT_GIVEN} when the annotation or rule gave none
+     */
     public Site register(String feature, int cost, String className, String method, String origin) {
         String key = className + "#" + method;
         Site site;

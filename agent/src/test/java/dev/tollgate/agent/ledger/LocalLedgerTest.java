@@ -57,6 +57,13 @@ class LocalLedgerTest {
         assertThat(o.ambiguous()).isFalse();
     }
 
+    @Test
+    void theLedgerKeepsGrantsWithItsCountersSoJournaledFeaturesReserveAndSettleThere() {
+        try (LocalLedger ledger = ledger(5)) {
+            assertThat(ledger.grants()).isSameAs(ledger);
+        }
+    }
+
     // ---- opening balances and bounds ----
 
     @Test

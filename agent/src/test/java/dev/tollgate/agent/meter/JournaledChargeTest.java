@@ -27,10 +27,12 @@ import dev.tollgate.UsageDeniedException;
 import dev.tollgate.UsageDeniedException.Reason;
 import dev.tollgate.agent.ThreadStates;
 import dev.tollgate.agent.backend.Backend;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Grants;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
+import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.site.Site;
@@ -40,7 +42,7 @@ import dev.tollgate.agent.site.Sites;
  * Leased credits and batched usage, through the metering runtime: on the local ledger (grants recorded with
  * the counter) and on a backend of plain counters (read-back, adoption, offline grace).
  */
-class AllowanceTest {
+class JournaledChargeTest {
 
     @TempDir
     Path dir;
@@ -92,7 +94,7 @@ class AllowanceTest {
 
         /** As woven code does: enter, and unless denied, exit with the token and what the body threw. */
         private Throwable call(Site s, Throwable thrown) {
-            Object token = metering.enter(s.id(), AllowanceTest.class);
+            Object token = metering.enter(s.id(), JournaledChargeTest.class);
             if (token instanceof Throwable) {
                 return (Throwable) token;
             }
@@ -288,18 +290,18 @@ class AllowanceTest {
         // Between the counter's write and the journal's record of it, another thread asks for the balance.
         Grants racing = new Grants() {
             @Override
-            public Outcome reserve(String counter, boolean credits, long journal, long want, long least, long bound) {
-                return ledger.reserve(counter, credits, journal, want, least, bound);
+            public Outcome reserve(Counter counter, long journal, long want, long least) {
+                return ledger.reserve(counter, journal, want, least);
             }
 
             @Override
-            public Outcome open(String counter, boolean credits, long journal) {
-                return ledger.open(counter, credits, journal);
+            public Outcome open(Counter counter, long journal) {
+                return ledger.open(counter, journal);
             }
 
             @Override
-            public Outcome confirm(String counter, boolean credits, long journal, long used, boolean settle) {
-                Outcome o = ledger.confirm(counter, credits, journal, used, settle);
+            public Outcome confirm(Counter counter, long journal, long used, boolean settle) {
+                Outcome o = ledger.confirm(counter, journal, used, settle);
                 if (!settle) {
                     Thread reader = new Thread(() -> seen.add(account.get().balance()));
                     reader.start();
@@ -322,7 +324,7 @@ class AllowanceTest {
                 return ledger.journalDir();
             }
         };
-        LocalAccount a = new LocalAccount(racing, ledger, "render", false, Backend.NO_CAP);
+        LocalAccount a = new LocalAccount(racing, ledger, Counter.usage("render", Backend.NO_CAP));
         account.set(a);
         a.open();
         a.journal().claim().add(42);
@@ -615,13 +617,13 @@ class AllowanceTest {
     @Test
     void underFsyncIntervalTheSyncThreadForcesTheJournalAndTheCounterEachIntervalAndNeverPerCall() {
         LocalLedger ledger = ledger(1000);
-        WatchedAccount account = new WatchedAccount(new LocalAccount(ledger, ledger, "export", true, 0));
-        Allowance a = allowance(
-                "journal: { fsync: interval, fsyncEvery: 100ms }\nfeatures:\n  export: { mode: credits }\n", account);
+        WatchedAccount account = new WatchedAccount(new LocalAccount(ledger, ledger, Counter.credits("export", 0)));
+        JournaledCharge a = charge(
+                "journal: { fsync: interval, fsyncEvery: 100ms }\nfeatures:\n  export: { mode: credits }\n", account, ledger);
         try {
             Metering.Calls c = new Metering.Calls(Thread.currentThread());
             for (int i = 0; i < 50; i++) {
-                assertThat(a.charge(c, 1)).isNull();
+                assertThat(a.charge(c, 1)).isSameAs(Verdict.GO);
             }
             assertThat(account.forces.get()).as("no force on the calls' path").isZero();
 
@@ -639,8 +641,8 @@ class AllowanceTest {
     @Test
     void theSyncThreadForgetsThreadsThatEnded() throws Exception {
         LocalLedger ledger = ledger(1000);
-        Allowance a = allowance("features:\n  export: { mode: credits }\n",
-                new LocalAccount(ledger, ledger, "export", true, 0));
+        JournaledCharge a = charge("features:\n  export: { mode: credits }\n",
+                new LocalAccount(ledger, ledger, Counter.credits("export", 0)), ledger);
         try {
             Thread t = new Thread(() -> a.charge(a.calls.get(Thread.currentThread()), 1));
             t.start();
@@ -661,7 +663,7 @@ class AllowanceTest {
         Run r = run("features:\n  export: { mode: credits, sync: leased }\n", ledger(10));
         Site s = r.site("export", 0);
 
-        Object inside = r.metering.enter(s.id(), AllowanceTest.class); // this thread now holds its entry
+        Object inside = r.metering.enter(s.id(), JournaledChargeTest.class); // this thread now holds its entry
         assertThat(inside).isNotInstanceOf(Throwable.class);
         AtomicReference<Throwable> denied = new AtomicReference<>();
         Thread other = CallsByThreadTest.sharingTheEntryOf(Thread.currentThread(), () -> denied.set(r.call(s)));
@@ -676,9 +678,9 @@ class AllowanceTest {
     @Test
     void aCallThatWaitsWhileAnotherGetsALeaseIsParkedNotBlockedOnAMonitor() throws Exception {
         LocalLedger ledger = ledger(1000);
-        WatchedAccount account = new WatchedAccount(new LocalAccount(ledger, ledger, "export", true, 0));
+        WatchedAccount account = new WatchedAccount(new LocalAccount(ledger, ledger, Counter.credits("export", 0)));
         account.refillMayGo = new CountDownLatch(1);
-        Allowance a = allowance("features:\n  export: { mode: credits, sync: leased, block: 10 }\n", account);
+        JournaledCharge a = charge("features:\n  export: { mode: credits, sync: leased, block: 10 }\n", account, ledger);
         try {
             Runnable call = () -> a.charge(a.calls.get(Thread.currentThread()), 1);
 
@@ -707,10 +709,10 @@ class AllowanceTest {
     @Test
     void aBalanceReadWhileTheLedgerConfirmsIsParkedNotBlockedOnAMonitor() throws Exception {
         LocalLedger ledger = ledger(1000);
-        LocalAccount account = new LocalAccount(ledger, ledger, "export", true, 0);
-        Allowance a = allowance("features:\n  export: { mode: credits }\n", account);
+        LocalAccount account = new LocalAccount(ledger, ledger, Counter.credits("export", 0));
+        JournaledCharge a = charge("features:\n  export: { mode: credits }\n", account, ledger);
         try {
-            assertThat(a.charge(a.calls.get(Thread.currentThread()), 1)).isNull();
+            assertThat(a.charge(a.calls.get(Thread.currentThread()), 1)).isSameAs(Verdict.GO);
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
 
@@ -724,14 +726,16 @@ class AllowanceTest {
 
     /**
      * The allowance of feature {@code export} as {@code yaml} configures it, on {@code account}, with no sync
-     * thread: the test calls {@link Allowance#sync} itself, at times it chooses, and a call that runs out of
+     * thread: the test calls {@link JournaledCharge#sync} itself, at times it chooses, and a call that runs out of
      * units gets them itself.
      */
-    private Allowance allowance(String yaml, Account account) {
+    private JournaledCharge charge(String yaml, Account account, Backend backend) {
         Config config = new ConfigLoader(Map.of(), "/home/u").parse(yaml, "t.yml", dir);
         assertThat(config.problems()).isEmpty();
         Syncer syncer = new Syncer();
         syncer.stop();
-        return new Allowance("export", config.features().get("export"), account, config.journal(), syncer);
+        Feature export = config.features().get("export");
+        return new JournaledCharge("export", export, account, config.journal(), syncer,
+                new StrictCharge("export", Charge.counterOf(export), backend, false, null));
     }
 }

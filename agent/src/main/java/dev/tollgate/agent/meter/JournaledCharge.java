@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tollgate.UsageDeniedException.Reason;
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.config.JournalSettings;
@@ -13,19 +14,22 @@ import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.log.Log;
 
 /**
- * What a journaled feature ({@code sync: leased} or {@code batched}) may serve without asking its backend, and
- * the record of what it served. The hot path is one compare-and-set on the units left and one store into the
+ * The charge of a journaled feature ({@code sync: leased} or {@code batched}): what it may serve without asking
+ * its backend, and the record of what it served. The hot path is one compare-and-set on the units left and one store into the
  * calling thread's journal slot: no lock, no system call, no allocation. When the units left do not cover a
  * call, the call waits for its {@link Account} to get more (a lease, or room under the cap); the
  * {@link Syncer} gets more before that is needed and confirms what was served in the background.
  *
  * <p>Usage with no cap has no units left to count: a call only writes its slot.
  */
-final class Allowance implements Syncer.Task {
+final class JournaledCharge implements Charge, Syncer.Task {
 
     private final String name;
     private final Feature feature;
+    private final Counter counter;
     private final Account account;
+    /** How calls are charged after {@link #close()}: one backend step each. */
+    private final StrictCharge afterClose;
     private final JournalSettings settings;
     private final Syncer syncer;
     private final PaddedLong available = new PaddedLong();
@@ -54,25 +58,37 @@ final class Allowance implements Syncer.Task {
     /** How often {@link #sync} lets go of threads that ended, in the thread table and the journal's slots. */
     static final long FORGET_EVERY_MILLIS = 1_000;
 
-    Allowance(String name, Feature feature, Account account, JournalSettings settings, Syncer syncer) {
+    JournaledCharge(String name, Feature feature, Account account, JournalSettings settings, Syncer syncer,
+            StrictCharge afterClose) {
         this.syncer = syncer;
         this.name = name;
         this.feature = feature;
+        this.counter = Charge.counterOf(feature);
         this.account = account;
+        this.afterClose = afterClose;
         this.settings = settings;
         this.bounded = account.bounded();
     }
 
-    /** Charges {@code units} to the calling thread: null to go ahead, else why not. Never throws. */
-    FeatureMeter.Denial charge(Metering.Calls c, int units) {
+    @Override
+    public CallsByThread calls() {
+        return calls;
+    }
+
+    /**
+     * Charges {@code units} to the calling thread: a CAS on what may be served and a store into its journal slot.
+     * Never throws.
+     */
+    @Override
+    public Verdict charge(Metering.Calls c, int units) {
         Journal.Slot slot = c.slot;
         if (slot == null || slot.journal() != journal) {
             if (closed) {
-                return FeatureMeter.STRICTLY;
+                return afterClose.charge(c, units);
             }
             slot = claim(c);
             if (slot == null) {
-                return new FeatureMeter.Denial(Reason.MISCONFIGURED, units, -1, broken);
+                return Verdict.denied(Reason.MISCONFIGURED, units, -1, broken);
             }
         }
         if (bounded) {
@@ -88,24 +104,24 @@ final class Allowance implements Syncer.Task {
             }
         }
         slot.add(units);
-        return null;
+        return Verdict.GO;
     }
 
     /**
-     * Gives back a charge of a call that threw, to the journal and to what may be served.
-     *
-     * @return false when the journal is closed: the caller refunds strictly
+     * Gives back a charge of a call that threw, to the journal and to what may be served; after {@link #close()},
+     * strictly, to the backend.
      */
-    boolean refund(Metering.Calls c, int units) {
+    @Override
+    public void refund(Metering.Calls c, int units) {
         Journal.Slot slot = c.slot;
-        if (closed || slot == null) {
-            return !closed;
+        if (closed) {
+            afterClose.refund(c, units);
+        } else if (slot != null) {
+            slot.add(-units);
+            if (bounded) {
+                available.addAndGet(units);
+            }
         }
-        slot.add(-units);
-        if (bounded) {
-            available.addAndGet(units);
-        }
-        return true;
     }
 
     private Journal.Slot claim(Metering.Calls c) {
@@ -119,7 +135,8 @@ final class Allowance implements Syncer.Task {
     }
 
     /** The journal, opened at the first call. */
-    Journal journal() {
+    @Override
+    public Journal journal() {
         Journal j = journal;
         if (j != null || broken != null || closed) {
             return j;
@@ -149,7 +166,7 @@ final class Allowance implements Syncer.Task {
         }
     }
 
-    private FeatureMeter.Denial chargeSlowly(Journal.Slot slot, int units) {
+    private Verdict chargeSlowly(Journal.Slot slot, int units) {
         lock.lock();
         try {
             return chargeLocked(slot, units);
@@ -158,13 +175,13 @@ final class Allowance implements Syncer.Task {
         }
     }
 
-    private FeatureMeter.Denial chargeLocked(Journal.Slot slot, int units) {
+    private Verdict chargeLocked(Journal.Slot slot, int units) {
         for (;;) {
             long left = available.get();
             if (left >= units) {
                 if (available.compareAndSet(left, left - units)) {
                     slot.add(units);
-                    return null;
+                    return Verdict.GO;
                 }
                 continue;
             }
@@ -175,12 +192,9 @@ final class Allowance implements Syncer.Task {
             switch (o.status()) {
                 case BOUND_REACHED:
                     long free = Math.max(0, left) + Math.max(0, o.value() == Outcome.UNKNOWN ? 0 : o.value());
-                    return new FeatureMeter.Denial(feature.mode() == Feature.Mode.CREDITS ? Reason.CREDITS_EXHAUSTED
-                            : Reason.CAP_REACHED, units, free, null);
+                    return Verdict.boundReached(counter, units, free);
                 case MISCONFIGURED:
-                    Log.errorOnce("misconfigured:" + name + ":" + o.detail(), "feature '" + name + "': " + o.detail()
-                            + "; its calls are denied until this is fixed");
-                    return new FeatureMeter.Denial(Reason.MISCONFIGURED, units, -1, o.detail());
+                    return Verdict.misconfigured(name, units, o.detail());
                 case UNAVAILABLE:
                 default:
                     return offline(slot, units, o);
@@ -211,12 +225,12 @@ final class Allowance implements Syncer.Task {
     }
 
     /** The backend is unreachable: deny, run uncharged, or serve within the grace limits. */
-    private FeatureMeter.Denial offline(Journal.Slot slot, int units, Outcome o) {
+    private Verdict offline(Journal.Slot slot, int units, Outcome o) {
         switch (feature.onBackendFailure()) {
             case ALLOW:
                 Log.warnOnce("allow:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
                         + "); calls run uncharged by onBackendFailure: allow");
-                return FeatureMeter.UNCHARGED;
+                return Verdict.GO_UNCHARGED;
             case GRACE:
                 Sync sync = feature.sync();
                 long since = System.currentTimeMillis() - lastAnswer;
@@ -227,16 +241,16 @@ final class Allowance implements Syncer.Task {
                     Log.warnOnce("grace:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
                             + "); serving calls offline within grace, recorded in the journal and sent when it is back");
                     slot.add(units);
-                    return null;
+                    return Verdict.GO;
                 }
                 String why = !inUnits ? "the offline grace of " + sync.graceUnits() + " units is used up"
                         : "offline for " + since / 1000 + " s, longer than the grace of " + sync.graceMillis() / 1000 + " s";
-                return new FeatureMeter.Denial(Reason.OFFLINE, units, -1, why + " (" + o.detail() + ")");
+                return Verdict.denied(Reason.OFFLINE, units, -1, why + " (" + o.detail() + ")");
             case DENY:
             default:
                 Log.warnOnce("deny:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
                         + "); calls are denied by onBackendFailure: deny");
-                return new FeatureMeter.Denial(Reason.BACKEND_UNAVAILABLE, units, -1, o.detail());
+                return Verdict.denied(Reason.BACKEND_UNAVAILABLE, units, -1, o.detail());
         }
     }
 
@@ -306,7 +320,8 @@ final class Allowance implements Syncer.Task {
     }
 
     /** At shutdown: confirm and settle. Never throws. */
-    void close() {
+    @Override
+    public void close() {
         lock.lock();
         try {
             closed = true;
@@ -330,13 +345,14 @@ final class Allowance implements Syncer.Task {
      * Credits left or units used. Opens the journal first, as a call would: that settles (local ledger) or adopts
      * (Cryptolens) the journals of processes that ended, whose units the backend's counter alone does not show.
      */
-    OptionalLong balance() {
+    @Override
+    public OptionalLong balance() {
         journal();
         return account.balance();
     }
 
     @Override
     public String toString() {
-        return "allowance of '" + name + "' (" + feature.sync() + ")";
+        return "journaled charge of '" + name + "' (" + feature.sync() + ")";
     }
 }
