@@ -83,12 +83,9 @@ final class JournaledCharge implements Charge, Syncer.Task {
     public Verdict charge(Metering.Calls c, int units) {
         Journal.Slot slot = c.slot;
         if (slot == null || slot.journal() != journal) {
-            if (closed) {
-                return afterClose.charge(c, units);
-            }
-            slot = claim(c);
+            slot = closed ? null : claim(c);
             if (slot == null) {
-                return Verdict.denied(Reason.MISCONFIGURED, units, -1, broken);
+                return withoutJournal(c, units);
             }
         }
         if (bounded) {
@@ -105,6 +102,11 @@ final class JournaledCharge implements Charge, Syncer.Task {
         }
         slot.add(units);
         return Verdict.GO;
+    }
+
+    /** A call no journal serves: after {@link #close()} one backend step; a journal that cannot be used denies it. */
+    private Verdict withoutJournal(Metering.Calls c, int units) {
+        return closed ? afterClose.charge(c, units) : Verdict.denied(Reason.MISCONFIGURED, -1, broken);
     }
 
     /**
@@ -189,17 +191,17 @@ final class JournaledCharge implements Charge, Syncer.Task {
             if (o.isGranted()) {
                 continue;
             }
-            switch (o.status()) {
-                case BOUND_REACHED:
-                    long free = Math.max(0, left) + Math.max(0, o.value() == Outcome.UNKNOWN ? 0 : o.value());
-                    return Verdict.boundReached(counter, units, free);
-                case MISCONFIGURED:
-                    return Verdict.misconfigured(name, units, o.detail());
-                case UNAVAILABLE:
-                default:
-                    return offline(slot, units, o);
-            }
+            return o.status() == Outcome.Status.UNAVAILABLE ? offline(slot, units, o) : refused(left, o);
         }
+    }
+
+    /** The backend refused more units: none left under the bound, or a mistake in the config. */
+    private Verdict refused(long left, Outcome o) {
+        if (o.status() == Outcome.Status.BOUND_REACHED) {
+            long free = Math.max(0, left) + Math.max(0, o.value() == Outcome.UNKNOWN ? 0 : o.value());
+            return Verdict.boundReached(counter, free);
+        }
+        return Verdict.misconfigured(name, o.detail());
     }
 
     /** Gets at least {@code least} more units into {@link #available}; the caller holds the lock. */
@@ -228,9 +230,7 @@ final class JournaledCharge implements Charge, Syncer.Task {
     private Verdict offline(Journal.Slot slot, int units, Outcome o) {
         switch (feature.onBackendFailure()) {
             case ALLOW:
-                Log.warnOnce("allow:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
-                        + "); calls run uncharged by onBackendFailure: allow");
-                return Verdict.GO_UNCHARGED;
+                return Verdict.uncharged(name, "the backend", o.detail());
             case GRACE:
                 Sync sync = feature.sync();
                 long since = System.currentTimeMillis() - lastAnswer;
@@ -245,12 +245,10 @@ final class JournaledCharge implements Charge, Syncer.Task {
                 }
                 String why = !inUnits ? "the offline grace of " + sync.graceUnits() + " units is used up"
                         : "offline for " + since / 1000 + " s, longer than the grace of " + sync.graceMillis() / 1000 + " s";
-                return Verdict.denied(Reason.OFFLINE, units, -1, why + " (" + o.detail() + ")");
+                return Verdict.denied(Reason.OFFLINE, -1, why + " (" + o.detail() + ")");
             case DENY:
             default:
-                Log.warnOnce("deny:" + name, "feature '" + name + "': the backend is unavailable (" + o.detail()
-                        + "); calls are denied by onBackendFailure: deny");
-                return Verdict.denied(Reason.BACKEND_UNAVAILABLE, units, -1, o.detail());
+                return Verdict.unavailable(name, "the backend", o.detail());
         }
     }
 

@@ -170,8 +170,7 @@ public final class Metering implements Gate, Sites.Listener {
     private static Verdict internalError(SiteMeter m, Throwable failure) {
         Log.errorOnce("charge:" + failure.getClass().getName(), "internal error while charging '" + m.feature
                 + "': " + failure + "; the call is denied");
-        return Verdict.denied(UsageDeniedException.Reason.MISCONFIGURED, m.cost, -1,
-                "internal error in the Tollgate agent");
+        return Verdict.denied(UsageDeniedException.Reason.MISCONFIGURED, -1, "internal error in the Tollgate agent");
     }
 
     @Override

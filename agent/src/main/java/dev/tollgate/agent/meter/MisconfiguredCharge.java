@@ -29,7 +29,7 @@ final class MisconfiguredCharge implements Charge {
 
     @Override
     public Verdict charge(Metering.Calls c, int units) {
-        return Verdict.denied(Reason.MISCONFIGURED, units, -1, why);
+        return Verdict.denied(Reason.MISCONFIGURED, -1, why);
     }
 
     /** Nothing was charged. */

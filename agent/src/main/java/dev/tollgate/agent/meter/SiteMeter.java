@@ -80,7 +80,7 @@ final class SiteMeter {
 
     /** The exception that denies a call for {@code v}, of the feature's class, its stack starting in the host. */
     Throwable denial(Verdict v, Class<?> host) {
-        UsageDeniedException denial = new UsageDeniedException(feature, v.reason, v.units, v.left, v.cap, v.detail);
+        UsageDeniedException denial = new UsageDeniedException(feature, v.reason, cost, v.left, v.cap, v.detail);
         if (Config.DEFAULT_EXCEPTION.equals(exceptionClass)) {
             return Metering.withoutAgentFrames(denial);
         }

@@ -2,7 +2,6 @@ package dev.tollgate.agent.meter;
 
 import java.util.OptionalLong;
 
-import dev.tollgate.UsageDeniedException.Reason;
 import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Outcome;
@@ -57,19 +56,13 @@ final class StrictCharge implements Charge {
             case GRANTED:
                 return Verdict.GO;
             case BOUND_REACHED:
-                return Verdict.boundReached(counter, units, counter.freeAfter(o));
+                return Verdict.boundReached(counter, counter.freeAfter(o));
             case MISCONFIGURED:
-                return Verdict.misconfigured(name, units, o.detail());
+                return Verdict.misconfigured(name, o.detail());
             case UNAVAILABLE:
             default:
-                if (allowWhenDown) {
-                    Log.warnOnce("allow:" + name, "feature '" + name + "': " + backend.describe() + " is unavailable ("
-                            + o.detail() + "); calls run uncharged by onBackendFailure: allow");
-                    return Verdict.GO_UNCHARGED;
-                }
-                Log.warnOnce("deny:" + name, "feature '" + name + "': " + backend.describe() + " is unavailable ("
-                        + o.detail() + "); calls are denied by onBackendFailure: deny");
-                return Verdict.denied(Reason.BACKEND_UNAVAILABLE, units, -1, o.detail());
+                return allowWhenDown ? Verdict.uncharged(name, backend.describe(), o.detail())
+                        : Verdict.unavailable(name, backend.describe(), o.detail());
         }
     }
 

@@ -22,26 +22,26 @@ class VerdictTest {
 
     @Test
     void aCallRefusedAtTheBoundIsCreditsExhaustedOrCapReachedWithTheCap() {
-        Verdict credits = Verdict.boundReached(Counter.credits("export", 0), 2, 1);
-        Verdict usage = Verdict.boundReached(Counter.usage("render", 100), 3, 0);
+        Verdict credits = Verdict.boundReached(Counter.credits("export", 0), 1);
+        Verdict usage = Verdict.boundReached(Counter.usage("render", 100), 0);
 
         assertThat(credits.reason).isEqualTo(Reason.CREDITS_EXHAUSTED);
         assertThat(credits.left).isEqualTo(1);
         assertThat(credits.cap).isEqualTo(UsageDeniedException.UNKNOWN);
         assertThat(usage.reason).isEqualTo(Reason.CAP_REACHED);
-        assertThat(usage.units).isEqualTo(3);
+        assertThat(usage.left).isZero();
         assertThat(usage.cap).isEqualTo(100);
-        assertThat(Verdict.boundReached(Counter.usage("render", Backend.NO_CAP), 1, 0).cap)
+        assertThat(Verdict.boundReached(Counter.usage("render", Backend.NO_CAP), 0).cap)
                 .isEqualTo(UsageDeniedException.UNKNOWN);
     }
 
     @Test
     void aDenialWhoseUnitsLeftAreNotKnownSaysUnknown() {
-        Verdict v = Verdict.denied(Reason.BACKEND_UNAVAILABLE, 1, -1, "connection refused");
+        Verdict v = Verdict.denied(Reason.BACKEND_UNAVAILABLE, -1, "connection refused");
 
         assertThat(v.denied()).isTrue();
         assertThat(v.left).isEqualTo(UsageDeniedException.UNKNOWN);
-        assertThat(v).hasToString("denied: BACKEND_UNAVAILABLE 1 (left -1): connection refused");
+        assertThat(v).hasToString("denied: BACKEND_UNAVAILABLE (left -1): connection refused");
     }
 
     @Test
@@ -49,8 +49,7 @@ class VerdictTest {
         Verdict v = new MisconfiguredCharge("feature 'export' is not configured in t.yml").charge(null, 2);
 
         assertThat(v.reason).isEqualTo(Reason.MISCONFIGURED);
-        assertThat(v.units).isEqualTo(2);
         assertThat(v.detail).isEqualTo("feature 'export' is not configured in t.yml");
-        assertThat(Verdict.misconfigured("export", 1, "no such data object").detail).isEqualTo("no such data object");
+        assertThat(Verdict.misconfigured("export", "no such data object").detail).isEqualTo("no such data object");
     }
 }
