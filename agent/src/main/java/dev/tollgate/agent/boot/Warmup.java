@@ -45,7 +45,7 @@ public final class Warmup implements Runnable {
         "dev.tollgate.agent.meter.Metering$CallsOnThread",
         "dev.tollgate.agent.meter.PaddedLong",
         "dev.tollgate.agent.meter.Syncer", "dev.tollgate.agent.journal.Journal",
-        "dev.tollgate.agent.journal.Journal$Slot", "dev.tollgate.agent.journal.Journal$State",
+        "dev.tollgate.agent.journal.Journal$Slot", "dev.tollgate.agent.journal.JournalState",
         "dev.tollgate.agent.ledger.CounterFile", "dev.tollgate.agent.ledger.Current",
         "dev.tollgate.agent.ledger.Witness", "dev.tollgate.agent.ledger.Witness$Entry",
         "dev.tollgate.agent.ledger.Tampering",

@@ -80,7 +80,7 @@ final class StatusReader {
         long adjust = 0;
         for (JournalSnapshot j : journals(journals, f, s)) {
             FeatureStatus.JournalStatus js = journal(j);
-            Journal.State st = j.state();
+            JournalState st = j.state();
             if (st != null) {
                 if (s.credits) {
                     js.held = Math.max(0, st.granted - j.used());

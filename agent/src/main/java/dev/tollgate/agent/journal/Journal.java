@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
@@ -26,9 +25,9 @@ import java.util.zip.CRC32;
  * operating system's page cache as soon as it is made, so kill -9 or a crash of the JVM loses nothing a
  * call wrote. Each thread owns one slot (one writer, no lock, no contention); a slot whose thread has died is
  * taken over by a new thread and keeps counting. The total used is the sum of the slots plus
- * {@link State#adjust}.
+ * {@link JournalState#adjust}.
  *
- * <p>The {@link State} (credits granted, units confirmed, a step in flight) is written as a checksummed
+ * <p>The {@link JournalState} (credits granted, units confirmed, a step in flight) is written as a checksummed
  * record into one of two places, the older one, so a torn write leaves the previous record readable.
  *
  * <p>A live journal is locked by its process; a journal whose lock can be taken belongs to a process that
@@ -71,11 +70,11 @@ public final class Journal implements Closeable {
     final ReentrantLock slotsLock = new ReentrantLock();
     private final CRC32 crc = new CRC32();
     private final byte[] record = new byte[STATE_SIZE];
-    private State state;
+    private JournalState state;
     private boolean forceEachCall;
 
     private Journal(Path path, long id, boolean credits, FileChannel channel, FileLock lock, MappedByteBuffer map,
-            State state) {
+            JournalState state) {
         this.path = path;
         this.id = id;
         this.credits = credits;
@@ -121,8 +120,8 @@ public final class Journal implements Closeable {
                 FileLock lock = channel.lock();
                 MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
                 map.putInt(0, MAGIC).putInt(4, 1).putLong(8, id).putInt(16, credits ? 1 : 2);
-                Journal j = new Journal(path, id, credits, channel, lock, map, State.EMPTY);
-                j.write(State.EMPTY);
+                Journal j = new Journal(path, id, credits, channel, lock, map, JournalState.EMPTY);
+                j.write(JournalState.EMPTY);
                 return j;
             } catch (IOException | RuntimeException e) {
                 channel.close();
@@ -295,16 +294,16 @@ public final class Journal implements Closeable {
     }
 
     /** The last state written. */
-    public synchronized State state() {
+    public synchronized JournalState state() {
         return state;
     }
 
-    private synchronized State stateNow() {
+    private synchronized JournalState stateNow() {
         return state;
     }
 
     /** Writes {@code next} as the new state, replacing the older of the two records. */
-    public synchronized void state(State next) {
+    public synchronized void state(JournalState next) {
         write(next);
     }
 
@@ -344,7 +343,7 @@ public final class Journal implements Closeable {
         return "journal " + path.getFileName();
     }
 
-    private void write(State s) {
+    private void write(JournalState s) {
         long seq = state == null ? 1 : state.seq + 1;
         ByteBuffer b = ByteBuffer.wrap(record);
         b.putInt(STATE_MAGIC).putLong(seq).putLong(s.granted).putLong(s.confirmed).putLong(s.adjust)
@@ -361,16 +360,16 @@ public final class Journal implements Closeable {
     }
 
     /** The newer readable state record of a journal's bytes ({@code from}: its mapping, or a copy of the file). */
-    static State readState(ByteBuffer from, Path path, byte[] record, CRC32 crc) throws CorruptException {
-        State a = readState(from, STATE_AT, record, crc);
-        State b = readState(from, STATE_AT + STATE_SIZE, record, crc);
+    static JournalState readState(ByteBuffer from, Path path, byte[] record, CRC32 crc) throws CorruptException {
+        JournalState a = readState(from, STATE_AT, record, crc);
+        JournalState b = readState(from, STATE_AT + STATE_SIZE, record, crc);
         if (a == null && b == null) {
             throw new CorruptException("journal " + path + " has no readable state record; it was left as it is");
         }
         return a == null ? b : b == null ? a : a.seq > b.seq ? a : b;
     }
 
-    private static State readState(ByteBuffer from, int at, byte[] record, CRC32 crc) {
+    private static JournalState readState(ByteBuffer from, int at, byte[] record, CRC32 crc) {
         for (int i = 0; i < STATE_SIZE; i++) {
             record[i] = from.get(at + i);
         }
@@ -393,8 +392,8 @@ public final class Journal implements Closeable {
         long pendingBefore = b.getLong();
         long absorbing = b.getLong();
         long lastSync = b.getLong();
-        State.Op pending = op == 0 || op > State.Op.values().length ? null : State.Op.values()[op - 1];
-        return new State(seq, granted, confirmed, adjust, pending, pendingUnits, pendingBefore, absorbing, lastSync);
+        JournalState.Op pending = op == 0 || op > JournalState.Op.values().length ? null : JournalState.Op.values()[op - 1];
+        return new JournalState(seq, granted, confirmed, adjust, pending, pendingUnits, pendingBefore, absorbing, lastSync);
     }
 
     /**
@@ -454,80 +453,6 @@ public final class Journal implements Closeable {
         /** The journal this slot belongs to. */
         public Journal journal() {
             return journal;
-        }
-    }
-
-    /**
-     * What a journal knows besides the slots: {@code granted} (credits taken from the backend for this journal,
-     * cumulative), {@code confirmed} (usage the backend has recorded, cumulative), {@code adjust} (units used
-     * that are not in a slot, from adopted journals), a step that was sent and not yet answered, a journal being
-     * absorbed, and when the backend last answered.
-     */
-    public static final class State {
-        /** A backend step that may have been applied although its answer never came. */
-        public enum Op { TAKE, ADD }
-
-        static final State EMPTY = new State(0, 0, 0, 0, null, 0, 0, 0, 0);
-
-        final long seq;
-        public final long granted;
-        public final long confirmed;
-        public final long adjust;
-        public final Op pending;
-        public final long pendingUnits;
-        /** The counter's value read just before the pending step, or {@link Long#MIN_VALUE} when not read. */
-        public final long pendingBefore;
-        /** The id of a journal whose units were added to this one and whose file may still need deleting; 0: none. */
-        public final long absorbing;
-        /** {@link System#currentTimeMillis()} of the last answer from the backend; 0: never. */
-        public final long lastSync;
-
-        public State(long seq, long granted, long confirmed, long adjust, Op pending, long pendingUnits,
-                long pendingBefore, long absorbing, long lastSync) {
-            this.seq = seq;
-            this.granted = granted;
-            this.confirmed = confirmed;
-            this.adjust = adjust;
-            this.pending = pending;
-            this.pendingUnits = pendingUnits;
-            this.pendingBefore = pendingBefore;
-            this.absorbing = absorbing;
-            this.lastSync = lastSync;
-        }
-
-        State withSeq(long s) {
-            return new State(s, granted, confirmed, adjust, pending, pendingUnits, pendingBefore, absorbing, lastSync);
-        }
-
-        public State granted(long g) {
-            return new State(seq, g, confirmed, adjust, pending, pendingUnits, pendingBefore, absorbing, lastSync);
-        }
-
-        public State confirmed(long c) {
-            return new State(seq, granted, c, adjust, pending, pendingUnits, pendingBefore, absorbing, lastSync);
-        }
-
-        public State adjust(long a) {
-            return new State(seq, granted, confirmed, a, pending, pendingUnits, pendingBefore, absorbing, lastSync);
-        }
-
-        public State pending(Op op, long units, long before) {
-            return new State(seq, granted, confirmed, adjust, op, units, before, absorbing, lastSync);
-        }
-
-        public State absorbing(long journalId) {
-            return new State(seq, granted, confirmed, adjust, pending, pendingUnits, pendingBefore, journalId,
-                    lastSync);
-        }
-
-        public State synced(long millis) {
-            return new State(seq, granted, confirmed, adjust, pending, pendingUnits, pendingBefore, absorbing, millis);
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "granted=%d confirmed=%d adjust=%d pending=%s/%d absorbing=%x",
-                    granted, confirmed, adjust, pending, pendingUnits, absorbing);
         }
     }
 }

@@ -26,10 +26,10 @@ public final class JournalSnapshot {
     private final long id;
     private final boolean credits;
     private final long used;
-    private final Journal.State state;
+    private final JournalState state;
     private final String problem;
 
-    private JournalSnapshot(Path path, long id, boolean credits, long used, Journal.State state, String problem) {
+    private JournalSnapshot(Path path, long id, boolean credits, long used, JournalState state, String problem) {
         this.path = path;
         this.id = id;
         this.credits = credits;
@@ -63,7 +63,7 @@ public final class JournalSnapshot {
         if (copy.getInt(0) != Journal.MAGIC || copy.getInt(4) != 1) {
             return broken(path, "is not a Tollgate journal");
         }
-        Journal.State state;
+        JournalState state;
         try {
             state = Journal.readState(copy, path, new byte[Journal.STATE_SIZE], new CRC32());
         } catch (Journal.CorruptException e) {
@@ -100,7 +100,7 @@ public final class JournalSnapshot {
     }
 
     /** What it knows besides the slots (granted, confirmed, a pending step, the last sync); null with a problem. */
-    public Journal.State state() {
+    public JournalState state() {
         return state;
     }
 

@@ -9,12 +9,12 @@ import dev.tollgate.agent.backend.Backend;
 import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.journal.Journal;
-import dev.tollgate.agent.journal.Journal.State;
+import dev.tollgate.agent.journal.JournalState;
 import dev.tollgate.agent.log.Log;
 
 /**
  * A journaled feature on a backend with plain counter steps and no transactions (Cryptolens): leases are
- * bounded decrements of a block, batches are coalesced increments, and the journal's {@link State} says what
+ * bounded decrements of a block, batches are coalesced increments, and the journal's {@link JournalState} says what
  * the backend confirmed.
  *
  * <p>No step is ever sent twice blindly. Before a step the journal records it as pending, with the counter's
@@ -79,7 +79,7 @@ final class RemoteAccount extends JournaledAccount {
             lastSync = readMarker();
         } else {
             lastSync = Math.max(mine.state().lastSync, readMarker());
-            State s = mine.state();
+            JournalState s = mine.state();
             long used = mine.used();
             Log.info("feature '" + name + "': carried on with " + mine + " of a process that ended: "
                     + (credits ? (s.granted - used) + " leased credits left" : (used - s.confirmed) + " units to send")
@@ -97,7 +97,7 @@ final class RemoteAccount extends JournaledAccount {
     private static Journal adoptFirst(List<Journal> ended) {
         Journal pending = null;
         for (Journal j : ended) {
-            State s = j.state();
+            JournalState s = j.state();
             if (s.absorbing != 0) {
                 return j;
             }
@@ -115,13 +115,13 @@ final class RemoteAccount extends JournaledAccount {
      * another, it is left for the next start.
      */
     private void absorb(Journal mine, Journal ended) throws IOException {
-        State theirs = ended.state();
+        JournalState theirs = ended.state();
         if (theirs.absorbing != 0 || (theirs.pending != null && readBack(ended) != null)) {
             ended.close();
             return;
         }
         theirs = ended.state();
-        State s = mine.state();
+        JournalState s = mine.state();
         mine.state(s.granted(s.granted + theirs.granted).confirmed(s.confirmed + theirs.confirmed)
                 .adjust(s.adjust + ended.used()).absorbing(ended.id()));
         ended.delete();
@@ -177,7 +177,7 @@ final class RemoteAccount extends JournaledAccount {
         long value = read.value();
         j.state(j.state().synced(System.currentTimeMillis()));
         long used = j.used();
-        State s = j.state();
+        JournalState s = j.state();
         if (!credits) {
             long room = counter.free(value) - Math.max(0, used - s.confirmed) - held;
             if (room < least) {
@@ -199,7 +199,7 @@ final class RemoteAccount extends JournaledAccount {
     /** Takes {@code block} credits, recording the step first; {@code before} is the value just read. */
     private Outcome lease(long block, long before) {
         Journal j = journal;
-        j.state(j.state().pending(State.Op.TAKE, block, before));
+        j.state(j.state().pending(JournalState.Op.TAKE, block, before));
         Outcome o = counter.charge(backend, block);
         return settle(o);
     }
@@ -207,7 +207,7 @@ final class RemoteAccount extends JournaledAccount {
     /** Applies the answer to the pending step: confirmed, refused, or lost (then read back). */
     private Outcome settle(Outcome o) {
         Journal j = journal;
-        State s = j.state();
+        JournalState s = j.state();
         if (o.isGranted()) {
             j.state(applied(s).synced(System.currentTimeMillis()));
             return o;
@@ -217,9 +217,9 @@ final class RemoteAccount extends JournaledAccount {
             if (resolved != null) {
                 return resolved; // still pending: nothing is sent until it is read back
             }
-            State after = j.state();
+            JournalState after = j.state();
             boolean wasApplied = after.granted != s.granted || after.confirmed != s.confirmed;
-            if (wasApplied && s.pending == State.Op.TAKE) {
+            if (wasApplied && s.pending == JournalState.Op.TAKE) {
                 unclaimed -= s.pendingUnits; // this lease's caller hands them out (or they pay what was owed)
             }
             return wasApplied ? Outcome.granted(Outcome.UNKNOWN) : Outcome.unavailable(o.detail());
@@ -228,8 +228,8 @@ final class RemoteAccount extends JournaledAccount {
         return o;
     }
 
-    private static State applied(State s) {
-        State next = s.pending == State.Op.TAKE ? s.granted(s.granted + s.pendingUnits)
+    private static JournalState applied(JournalState s) {
+        JournalState next = s.pending == JournalState.Op.TAKE ? s.granted(s.granted + s.pendingUnits)
                 : s.confirmed(s.confirmed + s.pendingUnits);
         return next.pending(null, 0, 0);
     }
@@ -241,12 +241,12 @@ final class RemoteAccount extends JournaledAccount {
      */
     private Outcome resolvePending() {
         Journal j = journal;
-        State s = j.state();
+        JournalState s = j.state();
         if (s.pending == null) {
             return null;
         }
         Outcome unresolved = readBack(j);
-        if (unresolved == null && s.pending == State.Op.TAKE && j.state().granted != s.granted) {
+        if (unresolved == null && s.pending == JournalState.Op.TAKE && j.state().granted != s.granted) {
             unclaimed += s.pendingUnits; // applied: the next refill hands them out
         }
         return unresolved;
@@ -262,7 +262,7 @@ final class RemoteAccount extends JournaledAccount {
      * @return null when settled; else why the backend cannot tell now (the step stays pending)
      */
     private Outcome readBack(Journal j) {
-        State s = j.state();
+        JournalState s = j.state();
         Outcome read = backend.read(counter.name());
         if (!read.isGranted() || read.value() == Outcome.UNKNOWN) {
             return read.isGranted() ? Outcome.unavailable("cannot read the counter back") : read;
@@ -271,7 +271,7 @@ final class RemoteAccount extends JournaledAccount {
         boolean unknown = s.pendingBefore == Outcome.UNKNOWN;
         boolean wasApplied;
         boolean writtenOff = false;
-        if (s.pending == State.Op.TAKE) {
+        if (s.pending == JournalState.Op.TAKE) {
             long ifApplied = s.pendingBefore - s.pendingUnits;
             wasApplied = !unknown && now == ifApplied;
             writtenOff = unknown || now < ifApplied;
@@ -279,7 +279,7 @@ final class RemoteAccount extends JournaledAccount {
             wasApplied = unknown || now >= s.pendingBefore + s.pendingUnits;
         }
         j.state((wasApplied ? applied(s) : s.pending(null, 0, 0)).synced(System.currentTimeMillis()));
-        String step = "feature '" + name + "': a " + (s.pending == State.Op.TAKE ? "lease" : "send") + " of "
+        String step = "feature '" + name + "': a " + (s.pending == JournalState.Op.TAKE ? "lease" : "send") + " of "
                 + s.pendingUnits + " whose answer was lost ";
         String seen = " (read back " + now + ", before " + (unknown ? "unknown" : String.valueOf(s.pendingBefore)) + ")";
         if (writtenOff) {
@@ -298,7 +298,7 @@ final class RemoteAccount extends JournaledAccount {
             return resolved;
         }
         Journal j = journal;
-        State s = j.state();
+        JournalState s = j.state();
         long used = j.used();
         if (credits) {
             long owed = used - s.granted;
@@ -328,7 +328,7 @@ final class RemoteAccount extends JournaledAccount {
             return read;
         }
         // A value the backend did not say (UNKNOWN) makes a lost answer count as applied: never sent twice.
-        j.state(s.pending(State.Op.ADD, unsent, read.value()));
+        j.state(s.pending(JournalState.Op.ADD, unsent, read.value()));
         // Sent without the cap: the cap was enforced before the calls ran, and the backend must record what was served.
         return settle(backend.add(counter.name(), unsent, Backend.NO_CAP));
     }
@@ -340,7 +340,7 @@ final class RemoteAccount extends JournaledAccount {
             return;
         }
         Outcome o = commit();
-        State s = j.state();
+        JournalState s = j.state();
         long used = j.used();
         long left = credits ? s.granted - used : used - s.confirmed;
         if (s.pending == null && left == 0) {
@@ -368,7 +368,7 @@ final class RemoteAccount extends JournaledAccount {
         if (j == null) {
             return 0;
         }
-        State s = j.state();
+        JournalState s = j.state();
         return Math.max(0, j.used() - (credits ? s.granted : s.confirmed));
     }
 
@@ -415,7 +415,7 @@ final class RemoteAccount extends JournaledAccount {
         Journal j = journal;
         long unrecorded = 0; // used and not in the counter: beyond the leases, or not sent
         if (j != null) {
-            State s = j.state();
+            JournalState s = j.state();
             unrecorded = j.used() - (credits ? s.granted : s.confirmed);
         }
         return OptionalLong.of(counter.balance(o.value(), unrecorded));

@@ -30,6 +30,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import dev.tollgate.agent.journal.Journal;
+import dev.tollgate.agent.journal.JournalState;
 import dev.tollgate.testkit.CryptolensEmulator;
 import dev.tollgate.testkit.Endpoint;
 import dev.tollgate.testkit.Fault;
@@ -600,26 +601,26 @@ class JournalIT {
                 long pending = 0;
                 List<String> seen = new ArrayList<>();
                 for (Journal j : open) {
-                    Journal.State s = j.state();
+                    JournalState s = j.state();
                     long used = j.used();
                     seen.add(j.path().getFileName() + " used=" + used + " " + s);
                     if (absorbed.contains(j.id())) {
                         continue; // its units are in the journal absorbing it
                     }
                     boolean unknown = s.pendingBefore == Long.MIN_VALUE;
-                    if (s.pending == (credits ? Journal.State.Op.TAKE : Journal.State.Op.ADD)) {
+                    if (s.pending == (credits ? JournalState.Op.TAKE : JournalState.Op.ADD)) {
                         pending += s.pendingUnits;
                     }
                     if (credits) {
                         units += s.granted - used;
                         // As the agent judges it: applied only when the value is exactly what the lease leaves.
-                        if (s.pending == Journal.State.Op.TAKE && !unknown
+                        if (s.pending == JournalState.Op.TAKE && !unknown
                                 && value == s.pendingBefore - s.pendingUnits) {
                             units += s.pendingUnits;
                         }
                     } else {
                         units += used - s.confirmed;
-                        if (s.pending == Journal.State.Op.ADD
+                        if (s.pending == JournalState.Op.ADD
                                 && (unknown || value >= s.pendingBefore + s.pendingUnits)) {
                             units -= s.pendingUnits;
                         }

@@ -121,11 +121,11 @@ class JournalTest {
         try (Journal j = Journal.create(dir, "export", true)) {
             path = j.path();
             j.state(j.state().granted(100));
-            j.state(j.state().granted(200).pending(Journal.State.Op.TAKE, 50, 900));
+            j.state(j.state().granted(200).pending(JournalState.Op.TAKE, 50, 900));
         }
         try (Journal j = Journal.adopt(path, true)) {
             assertThat(j.state().granted).isEqualTo(200);
-            assertThat(j.state().pending).isEqualTo(Journal.State.Op.TAKE);
+            assertThat(j.state().pending).isEqualTo(JournalState.Op.TAKE);
             assertThat(j.state().pendingUnits).isEqualTo(50);
             assertThat(j.state().pendingBefore).isEqualTo(900);
         }

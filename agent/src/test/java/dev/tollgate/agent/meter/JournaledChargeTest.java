@@ -34,6 +34,7 @@ import dev.tollgate.agent.config.Config;
 import dev.tollgate.agent.config.ConfigLoader;
 import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.journal.Journal;
+import dev.tollgate.agent.journal.JournalState;
 import dev.tollgate.agent.ledger.LocalLedger;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
@@ -437,7 +438,7 @@ class JournaledChargeTest {
         for (int units : new int[] {5, 7}) {
             Journal ended = Journal.create(journals, "render", false);
             ended.claim().add(units);
-            ended.state(ended.state().pending(Journal.State.Op.ADD, units, 0));
+            ended.state(ended.state().pending(JournalState.Op.ADD, units, 0));
             ended.close();
         }
 
