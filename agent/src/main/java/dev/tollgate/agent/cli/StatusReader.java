@@ -13,6 +13,7 @@ import dev.tollgate.agent.backend.Outcome;
 import dev.tollgate.agent.config.Feature;
 import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.journal.JournalSnapshot;
+import dev.tollgate.agent.journal.JournalState;
 import dev.tollgate.agent.ledger.CounterSnapshot;
 
 /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tollgate.agent.backend.Counter;
 import dev.tollgate.agent.journal.Journal;
 import dev.tollgate.agent.ledger.LocalLedger;
 
@@ -113,7 +114,7 @@ class StatusCommandTest {
         Path config = standardConfig();
         Journal j = Journal.create(dir.resolve("ledger").resolve("journal"), "export", true);
         try {
-            ledger().reserve("export", true, j.id(), 5, 1, 0);
+            ledger().reserve(Counter.credits("export", 0), j.id(), 5, 1);
             j.claim().add(2);
 
             assertThat(status(config.toString(), "--json")).as(err()).isZero();
@@ -129,7 +130,7 @@ class StatusCommandTest {
             assertThat(journal.get("used").asLong()).isEqualTo(2);
 
             // Confirmed: the counter moves, the balance stays.
-            ledger.confirm("export", true, j.id(), 2, false);
+            ledger.confirm(Counter.credits("export", 0), j.id(), 2, false);
             outBytes.reset();
             assertThat(status(config.toString(), "--json")).isZero();
             export = json().get("features").get(0);
@@ -144,7 +145,7 @@ class StatusCommandTest {
     void theJournalOfAProcessThatEndedShowsAsEndedAndHoldsNothingForARunningOne() throws IOException {
         Path config = standardConfig();
         Journal j = Journal.create(dir.resolve("ledger").resolve("journal"), "export", true);
-        ledger().reserve("export", true, j.id(), 5, 1, 0);
+        ledger().reserve(Counter.credits("export", 0), j.id(), 5, 1);
         j.claim().add(4);
         j.close(); // the lock goes with the process; the file stays for the next start
 
