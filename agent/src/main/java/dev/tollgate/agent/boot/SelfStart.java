@@ -4,6 +4,7 @@ import dev.tollgate.UsageDeniedException;
 import dev.tollgate.agent.bridge.Bridge;
 import dev.tollgate.agent.bridge.Gate;
 import dev.tollgate.agent.config.Config;
+import dev.tollgate.agent.grant.GrantKeys;
 import dev.tollgate.agent.log.Log;
 import dev.tollgate.agent.site.Site;
 import dev.tollgate.agent.site.Sites;
@@ -14,7 +15,10 @@ import dev.tollgate.agent.site.WovenTable;
  * The runtime for classes woven at build time: the first metered call of each woven class registers the class's
  * sites here ({@link #sites}), which starts the runtime once per JVM when no agent did: it reads the config as
  * the agent does (no agent argument: {@code -Dtollgate.config}, {@code TOLLGATE_CONFIG}, {@code ./tollgate.yml}),
- * builds the same {@link Wiring} and makes it the bridge's gate, with no transformer. Under {@code -javaagent}
+ * builds the same {@link Wiring} and makes it the bridge's gate, with no transformer. The pinned config must have
+ * the digest the first woven class records ({@link WovenStamp#configDigest()}), and every woven class that records
+ * another digest than the pinned config in use (or one when none is in use) is denied; a recorded grant-key
+ * digest is handed to {@link GrantKeys#expect}, so a replaced key takes no grants. Under {@code -javaagent}
  * (or {@code Launcher-Agent-Class}, or after an attach) the agent's runtime is used instead, so a woven class is
  * charged by the one runtime, once.
  *
@@ -45,11 +49,17 @@ public final class SelfStart {
      */
     public static int[] sites(Class<?> host, String stamp, String table) {
         try {
-            Sites registry = runtime();
+            WovenStamp woven = WovenStamp.read(stamp);
+            GrantKeys.expect(woven.grantKeyDigest()); // before any grant is taken: TopUps asks GrantKeys
+            Sites registry = runtime(woven.configDigest());
             if (registry == null) {
                 return Refusing.register(table, unreachable);
             }
-            String problem = WovenStamp.read(stamp).problem();
+            String problem = woven.problem();
+            if (problem == null) {
+                Wiring running = Running.wiring();
+                problem = configMismatch(woven.configDigest(), running == null ? null : running.config());
+            }
             if (problem != null) {
                 return Refusing.register(table, host.getName() + " is denied: " + problem);
             }
@@ -60,14 +70,36 @@ public final class SelfStart {
         }
     }
 
-    private static Sites runtime() {
+    /**
+     * Why a class woven with the pinned config {@code recorded} (or none) must be denied by the runtime whose
+     * config is {@code inUse}, or {@code null}: it names a digest the pinned config in use does not have. A runtime
+     * whose config has problems denies every call already.
+     */
+    static String configMismatch(String recorded, Config inUse) {
+        if (recorded == null || inUse == null || !inUse.isValid()) {
+            return null;
+        }
+        String pinned = inUse.pinnedDigest();
+        if (pinned == null) {
+            return "it was woven with the pinned config " + recorded + ", but the runtime uses no pinned config ("
+                    + inUse.source() + "); run the product's jar as shipped";
+        }
+        if (!pinned.equalsIgnoreCase(recorded.trim())) {
+            return "it was woven with the pinned config " + recorded + ", but the runtime uses " + pinned + " ("
+                    + inUse.source() + "): an edited pinned config is never used; reinstall the product";
+        }
+        return null;
+    }
+
+    /** The runtime's sites, started first (its pinned config checked against {@code configDigest}) if none runs. */
+    private static Sites runtime(String configDigest) {
         if (decided) {
             return sites;
         }
         synchronized (SelfStart.class) {
             if (!decided) {
                 Wiring running = Running.wiring();
-                sites = running != null ? running.sites() : start();
+                sites = running != null ? running.sites() : start(configDigest);
                 decided = true;
             }
             return sites;
@@ -75,7 +107,7 @@ public final class SelfStart {
     }
 
     /** Starts the runtime here, as the agent would but without a transformer; a failure denies every call. */
-    private static Sites start() {
+    private static Sites start(String configDigest) {
         if (Running.isRunning() || Bridge.isInstalled()) {
             // Started, but failed or not reachable from here: the bridge's gate is not this copy's to replace.
             unreachable = "the Tollgate runtime of this JVM failed to start or runs in another class loader (see the"
@@ -83,7 +115,7 @@ public final class SelfStart {
             return null;
         }
         try {
-            Config config = Startup.load(null);
+            Config config = Startup.load(null, configDigest);
             Wiring wiring = Wiring.of(config);
             Startup.publishBalances(wiring.metering());
             wiring.installBridge();

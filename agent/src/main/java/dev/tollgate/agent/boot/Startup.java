@@ -98,8 +98,16 @@ public final class Startup {
      * {@code ./tollgate.yml}), with the problems only the class path can show, and prints every problem.
      */
     static Config load(String args) {
+        return load(args, null);
+    }
+
+    /**
+     * As {@link #load(String)}, the pinned config checked against {@code expectedDigest} (recorded in the woven
+     * classes) when it is not null, else against its jar's manifest.
+     */
+    static Config load(String args, String expectedDigest) {
         Config config = check(new ConfigLoader().load(args, System.getProperty(ConfigLoader.PROPERTY_CONFIG),
-                Paths.get("").toAbsolutePath()));
+                Paths.get("").toAbsolutePath(), ClassLoader.getSystemClassLoader(), expectedDigest));
         String levelProperty = System.getProperty(Overrides.LOG_LEVEL_PROPERTY);
         Overrides.Choice level = Overrides.logLevel(levelProperty, Overrides.isLevel(levelProperty) ? null
                 : System.getenv(Overrides.LOG_LEVEL_ENV), config.logLevel()); // the environment only when needed

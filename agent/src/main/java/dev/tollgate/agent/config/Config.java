@@ -32,6 +32,8 @@ public final class Config {
     private final List<Problem> ignored;
     /** {@code local.customer}; set once by the reader, copied by every derived config. */
     private String customer;
+    /** The digest of the vendor's pinned config this config was read from, or null. */
+    private String pinnedDigest;
 
     Config(String source, BackendKind backend, Path ledgerDir, Map<String, Long> openingCredits,
             CryptolensSettings cryptolens, Map<String, Feature> features, String deniedException,
@@ -67,6 +69,7 @@ public final class Config {
         this.problems = Collections.unmodifiableList(problems);
         this.ignored = Collections.unmodifiableList(ignored);
         this.customer = c.customer;
+        this.pinnedDigest = c.pinnedDigest;
     }
 
     /** Where the config came from: a file path, or a note that there was none. */
@@ -141,8 +144,18 @@ public final class Config {
     }
 
     /** This config, read from a pinned config and a customer's file: its source names both, and what was ignored. */
-    Config pinned(String bothSources, List<Problem> ignoredKeys) {
-        return new Config(this, bothSources, problems, ignoredKeys);
+    Config pinned(String bothSources, List<Problem> ignoredKeys, String digest) {
+        Config c = new Config(this, bothSources, problems, ignoredKeys);
+        c.pinnedDigest = digest;
+        return c;
+    }
+
+    /**
+     * The digest ({@link PinnedConfig#digest}) of the vendor's pinned config this config was read from, or
+     * {@code null} when no pinned config was used: what a woven class's recorded digest is compared with.
+     */
+    public String pinnedDigest() {
+        return pinnedDigest;
     }
 
     /**

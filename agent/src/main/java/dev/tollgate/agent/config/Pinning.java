@@ -79,7 +79,7 @@ final class Pinning {
                 ignored = overlay.ignored();
             }
         }
-        return binder.bind(top).pinned(sources, ignored);
+        return binder.bind(top).pinned(sources, ignored, PinnedConfig.digest(pinned.bytes));
     }
 
     private Config refused(String source, String message) {

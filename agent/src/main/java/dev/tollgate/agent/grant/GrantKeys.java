@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The vendor's grant keys: an EC P-256 pair in PEM, its fingerprint, and the public key a product carries as the
@@ -36,6 +39,9 @@ public final class GrantKeys {
     public static final String RESOURCE = "META-INF/tollgate/grant-key.pub";
     private static final String PUBLIC = "PUBLIC KEY";
     private static final String PRIVATE = "PRIVATE KEY";
+
+    /** The digests of {@value #RESOURCE} recorded in the product's woven classes ({@link #expect}). */
+    private static final Set<String> EXPECTED = new CopyOnWriteArraySet<>();
 
     private GrantKeys() {
     }
@@ -70,15 +76,39 @@ public final class GrantKeys {
     /** {@code sha256:} and the first 16 bytes, in hex, of the SHA-256 of the key's X.509 encoding. */
     public static String fingerprint(PublicKey key) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            StringBuilder s = new StringBuilder("sha256:");
-            for (int i = 0; i < 16; i++) {
-                s.append(Character.forDigit((d[i] >> 4) & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
-            }
-            return s.toString();
+            return sha256(key.getEncoded(), 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }
+    }
+
+    /** {@code sha256:} and the first {@code bytes} bytes, in hex, of the SHA-256 of {@code data}. */
+    private static String sha256(byte[] data, int bytes) throws GeneralSecurityException {
+        byte[] d = MessageDigest.getInstance("SHA-256").digest(data);
+        StringBuilder s = new StringBuilder("sha256:");
+        for (int i = 0; i < bytes; i++) {
+            s.append(Character.forDigit((d[i] >> 4) & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Records the digest ({@code sha256:<64 hex>} of its bytes) that the product's woven classes carry for
+     * {@value #RESOURCE}: from then on {@link #trusted} trusts no key unless every copy on the class path has it.
+     *
+     * <pre>{@code
+     * GrantKeys.expect("sha256:3a7bd3...");   // what SelfStart does for each woven class's stamp
+     * }</pre>
+     */
+    public static void expect(String digest) {
+        if (digest != null) {
+            EXPECTED.add(digest.trim().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Forgets the digests {@link #expect} recorded; for tests. */
+    static void forgetExpected() {
+        EXPECTED.clear();
     }
 
     public static String publicPem(PublicKey key) {
@@ -112,7 +142,14 @@ public final class GrantKeys {
                 URL url = found.nextElement();
                 PublicKey k;
                 try {
-                    k = readPublic(read(url));
+                    byte[] bytes = read(url);
+                    String replaced = replaced(bytes);
+                    if (replaced != null) {
+                        return new Trusted(null, url + " is not the grant key the product was built with ("
+                                + replaced + "): a replaced key is never trusted, so grants are refused; reinstall the"
+                                + " product");
+                    }
+                    k = readPublic(new String(bytes, StandardCharsets.US_ASCII));
                 } catch (GeneralSecurityException | IOException | RuntimeException e) {
                     return new Trusted(null, url + " is not a PEM public EC key (" + e.getMessage() + ")");
                 }
@@ -125,7 +162,8 @@ public final class GrantKeys {
             return new Trusted(null, "the class path cannot be searched for " + RESOURCE + ": " + e);
         }
         if (keys.isEmpty()) {
-            return new Trusted(null, "the product carries no grant key (" + RESOURCE + " on its class path)");
+            return new Trusted(null, "the product carries no grant key (" + RESOURCE + " on its class path"
+                    + (EXPECTED.isEmpty() ? ")" : ", though its woven classes record one)"));
         }
         if (keys.size() > 1) {
             return new Trusted(null, "the class path holds different grant keys: " + String.join(" and ", where));
@@ -133,14 +171,28 @@ public final class GrantKeys {
         return new Trusted(keys.get(0), null);
     }
 
-    private static String read(URL url) throws IOException {
+    /** What the woven classes recorded and what {@code bytes} have, when they differ; else {@code null}. */
+    private static String replaced(byte[] bytes) throws GeneralSecurityException {
+        if (EXPECTED.isEmpty()) {
+            return null;
+        }
+        String found = sha256(bytes, 32);
+        for (String expected : EXPECTED) {
+            if (!expected.equals(found)) {
+                return "expected " + expected + ", found " + found;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] read(URL url) throws IOException {
         try (InputStream in = url.openStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[4096];
             for (int n; (n = in.read(buf)) > 0 && out.size() < 65536; ) {
                 out.write(buf, 0, n);
             }
-            return new String(out.toByteArray(), StandardCharsets.US_ASCII);
+            return out.toByteArray();
         }
     }
 

@@ -1,15 +1,18 @@
 package dev.tollgate.agent.instrument;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.tollgate.agent.config.PinnedConfig;
 import dev.tollgate.agent.config.Rule;
 import dev.tollgate.agent.rules.ClassShape;
 import dev.tollgate.agent.rules.Decision;
@@ -34,9 +37,15 @@ import net.bytebuddy.jar.asm.Opcodes;
  *
  * Weaving is all or nothing: any problem (an interface with a metered method, a class file older than Java 7,
  * a class that cannot be read) writes no file, because a metered method left unwoven would run free. Classes
- * woven before (an incremental build) are left as they are.
+ * woven before (an incremental build) are left as they are, unless their stamp differs (a problem: rebuild).
+ *
+ * <p>When {@code classes} holds the vendor's pinned config or grant key, every woven class's stamp records their
+ * digests ({@link #pinnedEntries}), and the runtime refuses an edited or replaced copy.
  */
 public final class BuildWeaver {
+
+    /** Where a product carries the vendor's grant key (as {@code grant.GrantKeys.RESOURCE}). */
+    static final String GRANT_KEY = "META-INF/tollgate/grant-key.pub";
 
     /** What a weave did, or why it did nothing. */
     public static final class Result {
@@ -92,7 +101,14 @@ public final class BuildWeaver {
             result.problems.add(classes + " is not a folder of class files");
             return result;
         }
-        String stamp = WovenStamp.write(stampEntries);
+        Map<String, String> entries = new LinkedHashMap<>(stampEntries);
+        try {
+            entries.putAll(pinnedEntries(classes));
+        } catch (IOException | RuntimeException e) {
+            result.problems.add(classes + ": the pinned config or grant key cannot be read: " + e);
+            return result;
+        }
+        String stamp = WovenStamp.write(entries);
         List<Path> paths = new ArrayList<>();
         paths.add(classes);
         paths.addAll(classpath);
@@ -140,9 +156,32 @@ public final class BuildWeaver {
         return result;
     }
 
+    /**
+     * The stamp entries for what the vendor pins in {@code classes}: {@value WovenStamp#CONFIG_DIGEST} when it holds
+     * {@link PinnedConfig#RESOURCE}, {@value WovenStamp#GRANT_KEY_DIGEST} when it holds {@value #GRANT_KEY}; each
+     * the {@link PinnedConfig#digest} of the file's bytes.
+     */
+    static Map<String, String> pinnedEntries(Path classes) throws IOException {
+        Map<String, String> entries = new LinkedHashMap<>();
+        Path config = classes.resolve(PinnedConfig.RESOURCE);
+        if (Files.isRegularFile(config)) {
+            entries.put(WovenStamp.CONFIG_DIGEST, PinnedConfig.digest(Files.readAllBytes(config)));
+        }
+        Path key = classes.resolve(GRANT_KEY);
+        if (Files.isRegularFile(key)) {
+            entries.put(WovenStamp.GRANT_KEY_DIGEST, PinnedConfig.digest(Files.readAllBytes(key)));
+        }
+        return entries;
+    }
+
     /** The woven class file, or {@code null} when the class has nothing to weave; problems go to the result. */
     private static byte[] weaveOne(String name, byte[] bytes, ClassFiles pool, String stamp, Result result) {
         if (ClassPeek.look(bytes).woven) {
+            if (!holdsText(bytes, stamp)) {
+                result.problems.add(name + ": was woven before with another stamp (the pinned config or grant key "
+                        + "changed since, now " + stamp + "); rebuild its class files (mvn clean)");
+                return null;
+            }
             result.alreadyWoven++;
             return null;
         }
@@ -178,5 +217,23 @@ public final class BuildWeaver {
         }
         result.methods += choice.metered.size();
         return DirectWeaver.writeWoven(choice, new WovenMembers(choice.internalName, stamp, choice.metered));
+    }
+
+    /** Whether the class file's constant pool holds {@code text} (ASCII) as a whole UTF-8 constant. */
+    private static boolean holdsText(byte[] bytes, String text) {
+        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int p = 0; p + 3 + t.length <= bytes.length; p++) {
+            if (bytes[p] != 1 || (((bytes[p + 1] & 0xFF) << 8) | (bytes[p + 2] & 0xFF)) != t.length) {
+                continue;
+            }
+            for (int i = 0; i < t.length; i++) {
+                if (bytes[p + 3 + i] != t[i]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

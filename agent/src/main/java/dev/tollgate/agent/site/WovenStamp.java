@@ -1,6 +1,7 @@
 package dev.tollgate.agent.site;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,13 +9,14 @@ import java.util.Map;
 
 /**
  * What the build-time weaver writes into every class it wove, and what the runtime checks before it registers
- * the class's sites: a format version and, later, facts the runtime must verify (the seam for a pinned config:
- * the weaver will add {@code config-sha256=<hex>}, and the runtime will deny every call of the class unless the
- * pinned config it reads has that digest).
+ * the class's sites: a format version and facts the runtime must verify. The weaver records the digest of the
+ * vendor's pinned config ({@value #CONFIG_DIGEST}) and of the vendor's grant key ({@value #GRANT_KEY_DIGEST})
+ * when the woven folder holds them; the runtime denies every call of the class unless the pinned config in use
+ * has that digest, and takes no grants unless the grant key on the class path has that digest.
  *
  * <pre>{@code
- * String stamp = WovenStamp.write(Collections.emptyMap());   // "tollgate-weave/1"
- * WovenStamp read = WovenStamp.read(stamp);                  // problem() == null
+ * String stamp = WovenStamp.write(Collections.singletonMap("config-sha256", "sha256:9f86d0..."));
+ * WovenStamp read = WovenStamp.read(stamp);   // problem() == null, configDigest() == "sha256:9f86d0..."
  * }</pre>
  *
  * The format is {@code tollgate-weave/1} followed by {@code ;key=value} entries. A runtime that meets an entry it
@@ -25,8 +27,13 @@ public final class WovenStamp {
     /** The format this runtime reads and the weaver writes. */
     public static final String VERSION = "tollgate-weave/1";
 
-    /** The entries this runtime can check; none yet (a pinned config's digest will be the first). */
-    private static final List<String> KNOWN = Collections.emptyList();
+    /** The entry with the digest of the pinned config ({@code META-INF/tollgate.yml}) the class was woven with. */
+    public static final String CONFIG_DIGEST = "config-sha256";
+    /** The entry with the digest of the grant key ({@code META-INF/tollgate/grant-key.pub}) woven with. */
+    public static final String GRANT_KEY_DIGEST = "grant-key-sha256";
+
+    /** The entries this runtime can check. */
+    private static final List<String> KNOWN = Arrays.asList(CONFIG_DIGEST, GRANT_KEY_DIGEST);
 
     private final Map<String, String> entries;
     private final String problem;
@@ -73,6 +80,16 @@ public final class WovenStamp {
     /** The entries after the version, in order. */
     public Map<String, String> entries() {
         return entries;
+    }
+
+    /** The digest of the pinned config the class was woven with ({@value #CONFIG_DIGEST}), or {@code null}. */
+    public String configDigest() {
+        return entries.get(CONFIG_DIGEST);
+    }
+
+    /** The digest of the grant key the class was woven with ({@value #GRANT_KEY_DIGEST}), or {@code null}. */
+    public String grantKeyDigest() {
+        return entries.get(GRANT_KEY_DIGEST);
     }
 
     /** Why the class's calls must be denied, or {@code null}. */

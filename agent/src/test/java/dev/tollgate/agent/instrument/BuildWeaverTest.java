@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tollgate.agent.config.PinnedConfig;
+import dev.tollgate.agent.site.WovenStamp;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -142,6 +145,47 @@ class BuildWeaverTest {
                 .getDeclaredField(ClassPeek.WOVEN_MARKER);
         marker.setAccessible(true);
         assertThat(marker.get(null)).isEqualTo("tollgate-weave/1;config-sha256=abc");
+    }
+
+    @Test
+    void thePinnedConfigAndGrantKeyInTheFolderAreRecordedByTheirDigestsInTheStamp() throws Exception {
+        Path classes = write("gen/Java8", java8());
+        byte[] config = "backend: local\n".getBytes(StandardCharsets.UTF_8);
+        byte[] key = "-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n".getBytes(StandardCharsets.UTF_8);
+        Files.createDirectories(classes.resolve("META-INF/tollgate"));
+        Files.write(classes.resolve("META-INF/tollgate.yml"), config);
+        Files.write(classes.resolve("META-INF/tollgate/grant-key.pub"), key);
+
+        BuildWeaver.Result r = BuildWeaver.weave(classes, List.of());
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(stamp(classes)).isEqualTo("tollgate-weave/1;config-sha256=" + PinnedConfig.digest(config)
+                + ";grant-key-sha256=" + PinnedConfig.digest(key));
+        assertThat(WovenStamp.read(stamp(classes)).problem()).isNull();
+    }
+
+    @Test
+    void aClassWovenBeforeWithAnotherPinnedConfigIsAProblemAskingForARebuild() throws Exception {
+        Path classes = write("gen/Java8", java8());
+        Files.createDirectories(classes.resolve("META-INF"));
+        Files.write(classes.resolve("META-INF/tollgate.yml"), "backend: local\n".getBytes(StandardCharsets.UTF_8));
+        BuildWeaver.weave(classes, List.of());
+        Files.write(classes.resolve("META-INF/tollgate.yml"), "backend: cryptolens\n".getBytes(StandardCharsets.UTF_8));
+
+        BuildWeaver.Result again = BuildWeaver.weave(classes, List.of());
+
+        assertThat(again.problems()).hasSize(1);
+        assertThat(again.problems().get(0)).startsWith("gen.Java8: was woven before with another stamp (the pinned "
+                + "config or grant key changed since, now tollgate-weave/1;config-sha256=sha256:")
+                .endsWith("); rebuild its class files (mvn clean)");
+    }
+
+    private static String stamp(Path classes) throws Exception {
+        byte[] woven = Files.readAllBytes(classes.resolve("gen/Java8.class"));
+        Field marker = Class.forName("gen.Java8", false, new OneClass("gen.Java8", woven))
+                .getDeclaredField(ClassPeek.WOVEN_MARKER);
+        marker.setAccessible(true);
+        return (String) marker.get(null);
     }
 
     @Test

@@ -26,13 +26,28 @@ class WovenStampTest {
     @Test
     void anEntryThisRuntimeCannotCheckIsAProblemNamingIt() {
         Map<String, String> entries = new LinkedHashMap<>();
-        entries.put("config-sha256", "abc");
+        entries.put("config-sha256", "sha256:abc");
+        entries.put("licence-sha256", "abc");
 
         WovenStamp read = WovenStamp.read(WovenStamp.write(entries));
 
-        assertThat(read.entries()).containsEntry("config-sha256", "abc");
-        assertThat(read.problem()).isEqualTo("it was woven with [config-sha256], which this runtime cannot check:"
+        assertThat(read.entries()).containsEntry("licence-sha256", "abc");
+        assertThat(read.problem()).isEqualTo("it was woven with [licence-sha256], which this runtime cannot check:"
                 + " use the tollgate-agent of the weaver's version");
+    }
+
+    @Test
+    void thePinnedConfigAndGrantKeyDigestsAreKnownEntriesThatTheRuntimeChecks() {
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("config-sha256", "sha256:aa");
+        entries.put("grant-key-sha256", "sha256:bb");
+
+        WovenStamp read = WovenStamp.read(WovenStamp.write(entries));
+
+        assertThat(read.problem()).isNull();
+        assertThat(read.configDigest()).isEqualTo("sha256:aa");
+        assertThat(read.grantKeyDigest()).isEqualTo("sha256:bb");
+        assertThat(WovenStamp.read("tollgate-weave/1").configDigest()).isNull();
     }
 
     @Test
