@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.tollgate.agent.config.PinnedConfig;
 import dev.tollgate.agent.instrument.BuildWeaver;
 
 /**
@@ -113,9 +116,9 @@ class WovenIT {
         for (String c : List.of("Paid", "Bodies")) {
             Files.copy(ForkedJvm.fixtures().resolve("fixtures/" + c + ".class"), classes.resolve("fixtures/" + c + ".class"));
         }
-        // What a newer weaver that pins a config writes; this runtime cannot check it, so it must not ignore it.
+        // What a newer weaver that records another fact writes; this runtime cannot check it, so it must not ignore it.
         BuildWeaver.Result weave = BuildWeaver.weave(classes, List.of(ForkedJvm.annotationsJar()),
-                Map.of("config-sha256", "0123"));
+                Map.of("licence-sha256", "0123"));
         assertThat(weave.problems()).isEmpty();
         ForkedJvm.write(dir, "tollgate.yml", MeteredMethodsIT.CONFIG);
 
@@ -126,7 +129,7 @@ class WovenIT {
         assertThat(r.fields("static")).as(r.toString()).containsEntry("returned", "0").containsEntry("bodies", "0")
                 .containsEntry("reason", "MISCONFIGURED");
         assertThat(r.agentLines()).anyMatch(l -> l.contains("fixtures.Paid is denied: it was woven with"
-                + " [config-sha256], which this runtime cannot check"));
+                + " [licence-sha256], which this runtime cannot check"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -188,9 +191,69 @@ class WovenIT {
         assertThat(r.agentLines()).anyMatch(l -> l.contains("started by the jar's Launcher-Agent-Class"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aWovenProductWhosePinnedConfigWasEditedAfterWeavingIsDeniedWhateverItsManifestSays(ForkedJvm.Jdk jdk,
+            @TempDir Path dir) throws IOException {
+        String pinned = "local:\n  dir: ledger\n  credits:\n    static: 2\nfeatures:\n  static: { mode: credits }\n";
+        Path woven = wovenFixtures(jdk, dir, pinned);
+        Path product = dir.resolve("acme.jar");
+        jar(woven, product, sealed(pinned));
+        try (FileSystem zip = FileSystems.newFileSystem(product)) {
+            Files.write(zip.getPath(PinnedConfig.RESOURCE), pinned.getBytes(StandardCharsets.UTF_8));
+        }
+        String[] alone = cp(product, ForkedJvm.annotationsJar(), ForkedJvm.agentJar());
+        ForkedJvm.Result untouched = ForkedJvm.java(jdk, dir, args(alone, "fixtures.Scenarios", "static"));
+        assertThat(untouched.fields("static")).as(untouched.toString()).containsEntry("returned", "2")
+                .containsEntry("denied", "1").containsEntry("reason", "CREDITS_EXHAUSTED");
+
+        // The customer raises the credits and records the edited file's digest in the manifest as well.
+        String edited = pinned.replace("static: 2", "static: 1000000");
+        try (FileSystem zip = FileSystems.newFileSystem(product)) {
+            Files.write(zip.getPath(PinnedConfig.RESOURCE), edited.getBytes(StandardCharsets.UTF_8));
+            try (OutputStream out = Files.newOutputStream(zip.getPath("META-INF/MANIFEST.MF"))) {
+                sealed(edited).write(out);
+            }
+        }
+        ForkedJvm.Result started = ForkedJvm.java(jdk, dir, args(alone, "fixtures.Scenarios", "static"));
+        ForkedJvm.Result underAgent = ForkedJvm.java(jdk, dir, args(new String[] {ForkedJvm.agentOption(null)},
+                args(cp(product, ForkedJvm.annotationsJar()), "fixtures.Scenarios", "static")));
+
+        String recorded = PinnedConfig.digest(pinned.getBytes(StandardCharsets.UTF_8));
+        String found = PinnedConfig.digest(edited.getBytes(StandardCharsets.UTF_8));
+        for (ForkedJvm.Result r : List.of(started, underAgent)) {
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.fields("static")).as(r.toString()).containsEntry("returned", "0").containsEntry("bodies", "0")
+                    .containsEntry("denied", "3").containsEntry("reason", "MISCONFIGURED");
+        }
+        assertThat(started.agentLines()).as(started.toString()).anyMatch(l -> l.equals("[tollgate] error: " + product
+                + "!/META-INF/tollgate.yml: does not match the digest recorded when the product was built (expected "
+                + recorded + ", found " + found + "): an edited pinned config is never used, so every metered call is"
+                + " denied; reinstall the product"));
+        assertThat(underAgent.agentLines()).as(underAgent.toString()).anyMatch(l -> l.contains("fixtures.Paid is"
+                + " denied: it was woven with the pinned config " + recorded + ", but the runtime uses " + found));
+    }
+
+    /** A manifest with {@code yaml}'s digest as {@link PinnedConfig#MANIFEST_ATTRIBUTE}. */
+    private static Manifest sealed(String yaml) {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue(PinnedConfig.MANIFEST_ATTRIBUTE,
+                PinnedConfig.digest(yaml.getBytes(StandardCharsets.UTF_8)));
+        return manifest;
+    }
+
     /** The fixtures, woven by the packaged agent's {@code weave} command in a forked JVM. */
     private static Path wovenFixtures(ForkedJvm.Jdk jdk, Path dir) throws IOException {
+        return wovenFixtures(jdk, dir, null);
+    }
+
+    /** As {@link #wovenFixtures(ForkedJvm.Jdk, Path)}, with {@code pinned} as the folder's pinned config if not null. */
+    private static Path wovenFixtures(ForkedJvm.Jdk jdk, Path dir, String pinned) throws IOException {
         Path woven = dir.resolve("classes");
+        if (pinned != null) {
+            ForkedJvm.write(Files.createDirectories(woven.resolve("META-INF")), "tollgate.yml", pinned);
+        }
         Path from = ForkedJvm.fixtures();
         try (Stream<Path> files = Files.walk(from.resolve("fixtures"))) {
             for (Path f : (Iterable<Path>) files::iterator) {
