@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -93,5 +94,53 @@ class TopUpIT {
         assertThat(second.agentLines()).anySatisfy(l -> assertThat(l).startsWith(warning
                 + "g3-other-key.grant is signed by another key (sha256:").endsWith(": refused"));
         assertThat(second.agentLines()).noneMatch(l -> l.contains("took grant"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aWovenProductTakesGrantsSignedWithItsKeyAndNoneOnceItsKeyIsReplaced(ForkedJvm.Jdk jdk, @TempDir Path dir)
+            throws IOException {
+        grant(jdk, dir, "keygen", "--out", "keys");
+        grant(jdk, dir, "keygen", "--out", "other");
+        Path resource = dir.resolve("classes/META-INF/tollgate/grant-key.pub");
+        Files.createDirectories(resource.getParent());
+        Files.copy(dir.resolve("keys/grant-key.pub"), resource);
+        Path woven = WovenIT.wovenFixtures(jdk, dir, null); // records the key's digest in the woven classes
+        ForkedJvm.write(dir, "tollgate.yml", """
+                local:
+                  dir: ledger
+                  customer: acme
+                  credits:
+                    export: 3
+                features:
+                  export: { mode: credits }
+                """);
+        Path inbox = Files.createDirectories(dir.resolve("ledger/grants"));
+        String[] product = WovenIT.args(new String[] {"-Duser.home=" + dir.resolve("home")},
+                WovenIT.cp(woven, ForkedJvm.annotationsJar(), ForkedJvm.agentJar()));
+        sign(jdk, dir, "keys", "acme", "5", "g1", "ledger/grants/g1.grant");
+
+        ForkedJvm.Result first = ForkedJvm.java(jdk, dir, WovenIT.args(product, "fixtures.Scenarios", "export=10"));
+
+        assertThat(first.fields("export")).as(first.toString()).containsEntry("returned", "8");
+        assertThat(first.agentLines()).contains("[tollgate] took grant file " + inbox.resolve("g1.grant")
+                + " (id g1): 5 credits of 'export', now 8");
+
+        // The customer puts a key of their own in the product and signs a grant with it.
+        Files.copy(dir.resolve("other/grant-key.pub"), resource, StandardCopyOption.REPLACE_EXISTING);
+        sign(jdk, dir, "other", "acme", "10", "g2", "ledger/grants/g2.grant");
+
+        ForkedJvm.Result second = ForkedJvm.java(jdk, dir, WovenIT.args(product, "fixtures.Scenarios", "export=1"));
+
+        assertThat(second.fields("export")).as(second.toString()).containsEntry("returned", "0")
+                .containsEntry("reason", "CREDITS_EXHAUSTED");
+        assertThat(second.agentLines()).as(second.toString()).anySatisfy(l -> assertThat(l).startsWith(
+                "[tollgate] warning: grant file " + inbox.resolve("g2.grant") + " cannot be checked: ")
+                .contains("META-INF/tollgate/grant-key.pub is not the grant key the product was built with (expected"
+                        + " sha256:")
+                .endsWith("): a replaced key is never trusted, so grants are refused; reinstall the product; it stays"
+                        + " in the inbox"));
+        assertThat(second.agentLines()).noneMatch(l -> l.contains("took grant"));
+        assertThat(inbox.resolve("g2.grant")).exists();
     }
 }

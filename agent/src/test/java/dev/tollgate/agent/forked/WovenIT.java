@@ -249,7 +249,7 @@ class WovenIT {
     }
 
     /** As {@link #wovenFixtures(ForkedJvm.Jdk, Path)}, with {@code pinned} as the folder's pinned config if not null. */
-    private static Path wovenFixtures(ForkedJvm.Jdk jdk, Path dir, String pinned) throws IOException {
+    static Path wovenFixtures(ForkedJvm.Jdk jdk, Path dir, String pinned) throws IOException {
         Path woven = dir.resolve("classes");
         if (pinned != null) {
             ForkedJvm.write(Files.createDirectories(woven.resolve("META-INF")), "tollgate.yml", pinned);
@@ -276,7 +276,7 @@ class WovenIT {
         return woven;
     }
 
-    private static String[] cp(Path... entries) {
+    static String[] cp(Path... entries) {
         List<String> cp = new ArrayList<>();
         for (Path e : entries) {
             cp.add(e.toString());
@@ -284,7 +284,7 @@ class WovenIT {
         return new String[] {"-cp", String.join(File.pathSeparator, cp)};
     }
 
-    private static String[] args(String[] first, String... rest) {
+    static String[] args(String[] first, String... rest) {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(rest));
         return all.toArray(new String[0]);
