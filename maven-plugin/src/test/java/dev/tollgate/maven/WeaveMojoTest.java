@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.tollgate.agent.config.PinnedConfig;
 
 /**
  * The {@code weave} goal on real compiled classes, run as Maven runs it (its parameters set, then
@@ -50,6 +53,22 @@ class WeaveMojoTest {
         assertThat(Files.readAllBytes(classes.resolve("com/acme/Reports.class"))).isNotEqualTo(before);
         assertThat(new String(Files.readAllBytes(classes.resolve("com/acme/Reports.class")), "ISO-8859-1"))
                 .contains("tollgate$woven", "tollgate-weave/1");
+    }
+
+    @Test
+    void thePinnedConfigCopiedIntoTheClassesIsRecordedByItsDigestInEveryWovenClass() throws Exception {
+        Path classes = compile("com/acme/Reports.java", """
+                package com.acme;
+                public class Reports { @dev.tollgate.Metered("export") public void export() { } }
+                """);
+        byte[] pinned = "features:\n  export: { mode: usage }\n".getBytes(StandardCharsets.UTF_8);
+        Files.createDirectories(classes.resolve("META-INF"));
+        Files.write(classes.resolve("META-INF/tollgate.yml"), pinned); // process-resources ran before this goal
+
+        mojo(classes).execute();
+
+        assertThat(new String(Files.readAllBytes(classes.resolve("com/acme/Reports.class")), "ISO-8859-1"))
+                .contains("tollgate-weave/1;config-sha256=" + PinnedConfig.digest(pinned));
     }
 
     @Test
