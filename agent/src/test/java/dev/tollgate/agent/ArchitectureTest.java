@@ -21,7 +21,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
  *
  * <pre>
  * root (entry points) -> boot (wiring), cli (commands)
- * boot -> instrument, rules, meter, site, bridge, config, backend, ledger, journal, log
+ * boot -> instrument, rules, meter, site, bridge, config, backend, ledger, journal, grant (expected key digest), log
  * cli  -> boot (status), instrument (class files), rules, config; status reads ledger, journal, backend
  * instrument -> rules, site, bridge, config, log         rules -> config
  * meter -> site, bridge, ledger, journal, backend, config, log
