@@ -2,6 +2,8 @@ package dev.tollgate.agent.config;
 
 import java.util.Locale;
 
+import dev.tollgate.agent.log.Log;
+
 /**
  * Settings that a system property and an environment variable can give as well as the config file, chosen in
  * the order of other JVM agents (OpenTelemetry, Elastic): system property, then environment variable, then
@@ -22,8 +24,6 @@ public final class Overrides {
     public static final String LOG_LEVEL_PROPERTY = "tollgate.log.level";
     /** The environment variable for the log level. */
     public static final String LOG_LEVEL_ENV = "TOLLGATE_LOG_LEVEL";
-
-    private static final String[] LEVELS = {"debug", "info", "warn", "error", "off"};
 
     private Overrides() {
     }
@@ -56,15 +56,9 @@ public final class Overrides {
         }
     }
 
-    /** Whether {@code value} is a log level, so that the places after it need not be read. */
+    /** Whether {@code value} is a log level, so that the places after it need not be read (the logger decides). */
     public static boolean isLevel(String value) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        for (String level : LEVELS) {
-            if (level.equals(v)) {
-                return true;
-            }
-        }
-        return false;
+        return Log.isLevel(value);
     }
 
     /**
@@ -82,10 +76,19 @@ public final class Overrides {
             if (isLevel(v)) {
                 return new Choice(v, place[1], problem);
             }
-            String line = place[1] + ": must be one of " + String.join(", ", LEVELS) + ", got '" + place[0].trim()
+            String line = place[1] + ": must be one of " + levels() + ", got '" + place[0].trim()
                     + "'; ignored";
             problem = problem == null ? line : problem + "; " + line;
         }
         return new Choice(file, file == null ? null : "log.level", problem);
+    }
+
+    /** The logger's levels as the config writes them: {@code debug, info, warn, error, off}. */
+    private static String levels() {
+        StringBuilder names = new StringBuilder();
+        for (Log.Level l : Log.Level.values()) {
+            names.append(names.length() == 0 ? "" : ", ").append(l.name().toLowerCase(Locale.ROOT));
+        }
+        return names.toString();
     }
 }
