@@ -168,6 +168,16 @@ public final class CryptolensEmulator implements AutoCloseable {
     }
 
     /**
+     * How many HTTP requests the emulator has received since it started, faulted ones and those the request
+     * log no longer keeps (or never kept, with {@code requestLogLimit(0)}) included; {@link #clearRequests()}
+     * does not reset it. Cheap enough to read while a client runs at full speed: the difference of two reads
+     * is the requests made in between.
+     */
+    public int requestCount() {
+        return server.getRequestCount();
+    }
+
+    /**
      * Stops serving: open connections are closed (a pending {@link Fault#noReply()} ends), the port is
      * released. Idempotent.
      */

@@ -131,4 +131,21 @@ class RequestLogTest {
             assertThat(none.requests()).isEmpty();
         }
     }
+
+    @Test
+    void theRequestCountCountsEveryRequestWhateverTheLogKeepsOrAFaultDid() throws IOException {
+        try (CryptolensEmulator none = CryptolensEmulator.builder().requestLogLimit(0).start()) {
+            Fixture g = new Fixture(none);
+            assertThat(none.requestCount()).isZero();
+
+            g.call("ListDataObjectsToKey").ok();
+            g.decrement("credits", 1, true, 0);
+            none.failNext(Fault.serverError());
+            g.call("ListDataObjectsToKey");
+            none.clearRequests();
+
+            assertThat(none.requests()).isEmpty();
+            assertThat(none.requestCount()).isEqualTo(3);
+        }
+    }
 }
