@@ -271,6 +271,25 @@ public class CallCostBenchmark {
         }
     }
 
+    /**
+     * {@link Product#leasedDefault}: a credits feature configured with {@code mode: credits} and its opening
+     * credits only, so {@code leased} with the default {@code block}, as a vendor ships it.
+     */
+    @State(Scope.Benchmark)
+    public static class LeasedDefault extends MeteringState {
+        public LeasedDefault() {
+            super("local", "bench_leasedDefault");
+        }
+    }
+
+    /** {@link Product#batchedDefault}: a usage feature configured with {@code mode: usage} only, so {@code batched}, no cap. */
+    @State(Scope.Benchmark)
+    public static class BatchedDefault extends MeteringState {
+        public BatchedDefault() {
+            super("local", "bench_batchedDefault");
+        }
+    }
+
     @Benchmark
     public int tollgate_strictLocal(Strict t) {
         return t.product.strict(x);
@@ -289,5 +308,15 @@ public class CallCostBenchmark {
     @Benchmark
     public int tollgate_batchedCappedLocal(BatchedCapped t) {
         return t.product.batchedCapped(x);
+    }
+
+    @Benchmark
+    public int tollgate_leasedDefault(LeasedDefault t) {
+        return t.product.leasedDefault(x);
+    }
+
+    @Benchmark
+    public int tollgate_batchedDefault(BatchedDefault t) {
+        return t.product.batchedDefault(x);
     }
 }

@@ -35,6 +35,27 @@ public class Product {
         return Body.work(x);
     }
 
+    /**
+     * Credits as a vendor configures them out of the box: {@code mode: credits} and nothing else on {@code local}
+     * (where a credits feature is {@code leased} by default), {@code sync: leased} and nothing else on
+     * {@code cryptolens} (where the default is {@code strict}); no {@code block}, no tuning.
+     */
+    @Metered("bench_leasedDefault")
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public int leasedDefault(int x) {
+        return Body.work(x);
+    }
+
+    /**
+     * Usage as a vendor configures it out of the box: {@code mode: usage} on {@code local} (batched by default),
+     * {@code mode: usage, sync: batched} on {@code cryptolens}; no cap, no tuning.
+     */
+    @Metered("bench_batchedDefault")
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public int batchedDefault(int x) {
+        return Body.work(x);
+    }
+
     /** {@code sync: batched}, usage with a cap: room under the cap reserved in blocks (a CAS), then the store. */
     @Metered("bench_batchedCapped")
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)

@@ -22,18 +22,22 @@ import java.util.TreeMap;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.Report results-t1.csv results-t2.csv ...
+ * java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.Report --defaults --requests requests.csv local.csv emulator.csv
  * </pre>
  *
  * Yardsticks: {@code baseline_atomicBoundedDecrement} for {@link CallCostBenchmark} (target for a
  * {@code tollgate_*} row: at most 2x, and no allocation), {@code baseline_bareOkHttpPost} for
- * {@link StrictLoopbackBenchmark} (target: at most 1.2x).
+ * {@link StrictLoopbackBenchmark} (target: at most 1.2x). With {@code --defaults} (issue 15, {@code defaults.sh})
+ * each {@code tollgate_*} row has its own: a usage row ({@code tollgate_batched*}) {@code peer_longAdderIncrement},
+ * a credits row {@code baseline_atomicBoundedDecrement}, of the same table; target at most 4x. {@code --requests}
+ * adds the table of requests the emulator received ({@link Requests}).
  */
 public final class Report {
 
     /** Below this many bytes per call JMH's own noise dominates; such a benchmark allocates nothing per call. */
     static final double ZERO_ALLOCATION = 0.5;
 
-    private record Row(String benchmark, double score, double error, String unit) {
+    record Row(String benchmark, double score, double error, String unit) {
     }
 
     private record Yardstick(String benchmark, double limit, boolean zeroAllocation, String label) {
@@ -43,18 +47,56 @@ public final class Report {
             "CallCostBenchmark", new Yardstick("baseline_atomicBoundedDecrement", 2.0, true, "x atomic"),
             "StrictLoopbackBenchmark", new Yardstick("baseline_bareOkHttpPost", 1.2, false, "x bare OkHttp"));
 
+    /** Where each class's Tollgate rows run, for the tables' titles. */
+    private static final Map<String, String> BACKENDS = Map.of(
+            "CallCostBenchmark", " (local ledger)",
+            "StrictLoopbackBenchmark", " (Cryptolens emulator on loopback)",
+            "CryptolensDefaultsBenchmark", " (Cryptolens emulator on loopback)");
+
+    /** Issue 15's yardsticks for the defaults ({@code --defaults}): credits against the AtomicLong, usage against LongAdder. */
+    private static final Yardstick CREDITS_DEFAULT =
+            new Yardstick("baseline_atomicBoundedDecrement", 4.0, false, "AtomicLong bounded decrement");
+    private static final Yardstick USAGE_DEFAULT = new Yardstick("peer_longAdderIncrement", 4.0, false, "LongAdder.increment");
+
     private Report() {
     }
 
+    /**
+     * The yardstick of one row: with {@code --defaults} a {@code tollgate_*} row's own (usage rows, named
+     * {@code tollgate_batched*}, against {@code LongAdder.increment}, credits rows against the AtomicLong
+     * bounded decrement; target at most 4x), else the class's.
+     */
+    private static Yardstick yardstick(boolean defaults, String type, String benchmark) {
+        if (!defaults) {
+            return YARDSTICKS.get(type);
+        }
+        if (!benchmark.startsWith("tollgate_")) {
+            return null;
+        }
+        return benchmark.startsWith("tollgate_batched") ? USAGE_DEFAULT : CREDITS_DEFAULT;
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length == 0) {
-            System.err.println("usage: Report <jmh-result.csv>...");
+        boolean defaults = false;
+        Path requests = null;
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--defaults")) {
+                defaults = true;
+            } else if (args[i].equals("--requests") && i + 1 < args.length) {
+                requests = Path.of(args[++i]);
+            } else {
+                files.add(args[i]);
+            }
+        }
+        if (files.isEmpty()) {
+            System.err.println("usage: Report [--defaults] [--requests requests.csv] <jmh-result.csv>...");
             System.exit(2);
         }
         // class -> threads -> benchmark -> row; and the allocation rows beside them
         Map<String, Map<Integer, Map<String, Row>>> scores = new TreeMap<>();
         Map<String, Map<Integer, Map<String, Row>>> allocations = new TreeMap<>();
-        for (String file : args) {
+        for (String file : files) {
             List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
             for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                 List<String> cells = parseCsv(line);
@@ -86,26 +128,32 @@ public final class Report {
         StringBuilder out = new StringBuilder();
         for (var byClass : scores.entrySet()) {
             String type = byClass.getKey();
-            Yardstick yardstick = YARDSTICKS.get(type);
             for (var byThreads : byClass.getValue().entrySet()) {
                 int threads = byThreads.getKey();
                 Map<String, Row> rows = byThreads.getValue();
                 Map<String, Row> allocs = allocations.getOrDefault(type, Map.of()).getOrDefault(threads, Map.of());
-                Row base = yardstick == null ? null : rows.get(yardstick.benchmark());
-                out.append("### ").append(type).append(", ").append(threads)
+                Yardstick classYardstick = YARDSTICKS.get(type);
+                out.append("### ").append(type).append(BACKENDS.getOrDefault(type, "")).append(", ").append(threads)
                         .append(threads == 1 ? " thread" : " threads").append("\n\n");
                 String unit = rows.values().iterator().next().unit();
                 out.append("| benchmark | ").append(unit).append(" | error (99.9%) | ")
-                        .append(base == null ? "ratio" : yardstick.label()).append(" | ratio within the errors | B/op | target |\n");
-                out.append("|---|---:|---:|---:|---:|---:|---|\n");
-                List<Row> sorted = new ArrayList<>(rows.values());
-                for (Row r : sorted) {
+                        .append(defaults ? "yardstick (same run) | x yardstick"
+                                : classYardstick == null || !rows.containsKey(classYardstick.benchmark()) ? "ratio"
+                                : classYardstick.label())
+                        .append(" | ratio within the errors | B/op | target |\n");
+                out.append(defaults ? "|---|---:|---:|---|---:|---:|---:|---|\n" : "|---|---:|---:|---:|---:|---:|---|\n");
+                for (Row r : rows.values()) {
+                    Yardstick yardstick = yardstick(defaults, type, r.benchmark());
+                    Row base = yardstick == null ? null : rows.get(yardstick.benchmark());
                     Row alloc = allocs.get(r.benchmark());
                     double ratio = base == null ? Double.NaN : r.score() / base.score();
                     out.append("| ").append(r.benchmark())
                             .append(" | ").append(score(r.score()))
-                            .append(" | ").append(Double.isNaN(r.error()) ? "" : "± " + score(r.error()))
-                            .append(" | ").append(Double.isNaN(ratio) ? "" : ratio(ratio))
+                            .append(" | ").append(Double.isNaN(r.error()) ? "" : "± " + score(r.error()));
+                    if (defaults) {
+                        out.append(" | ").append(base == null ? "" : yardstick.label());
+                    }
+                    out.append(" | ").append(Double.isNaN(ratio) ? "" : ratio(ratio))
                             .append(" | ").append(base == null || r == base ? "" : range(r, base))
                             .append(" | ").append(alloc == null ? "" : bytes(alloc.score()))
                             .append(" | ").append(target(yardstick, r, base, ratio, alloc))
@@ -113,6 +161,9 @@ public final class Report {
                 }
                 out.append('\n');
             }
+        }
+        if (requests != null) {
+            out.append(Requests.table(requests, scores));
         }
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         stdout.print(out);
@@ -124,7 +175,7 @@ public final class Report {
      * reaches across the limit, so that this run cannot tell.
      */
     private static String target(Yardstick y, Row r, Row base, double ratio, Row alloc) {
-        if (y == null || !r.benchmark().startsWith("tollgate_") || Double.isNaN(ratio)) {
+        if (y == null || base == null || !r.benchmark().startsWith("tollgate_") || Double.isNaN(ratio)) {
             return "";
         }
         StringBuilder t = new StringBuilder();
@@ -162,7 +213,7 @@ public final class Report {
         return ratio(low).replace("x", "") + "–" + high;
     }
 
-    private static String score(double v) {
+    static String score(double v) {
         if (v >= 100) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }

@@ -2,32 +2,31 @@ package dev.tollgate.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 import dev.tollgate.testkit.CryptolensEmulator;
-import dev.tollgate.testkit.LicenseKey;
-import dev.tollgate.testkit.Permission;
 
 /**
  * Runs the JMH benchmarks with the Tollgate agent attached to every fork, on one backend per run.
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar [--backend local|cryptolens] [JMH options, e.g. -t 2 -prof gc]
+ * java -jar benchmarks/target/benchmarks.jar [--backend local|cryptolens] [--requests file.csv] [JMH options, e.g. -t 2 -prof gc]
  * </pre>
  *
  * <ul>
@@ -37,10 +36,13 @@ import dev.tollgate.testkit.Permission;
  *   <li>{@code --backend cryptolens}: starts the testkit's {@link CryptolensEmulator} in this process
  *       (127.0.0.1, a free port, TCP_NODELAY on every accepted socket), seeds every credits feature's
  *       data object and the bare benchmark's counter {@code bare} at {@code Integer.MAX_VALUE}, writes a
- *       {@code backend: cryptolens} config with a fresh random token, and passes the endpoint to the forks
- *       as {@code -Dtollgate.bench.cryptolens.*} (the token as the path of a file, never on a command
- *       line); runs {@link StrictLoopbackBenchmark} unless include patterns are given. The emulator stops
- *       when the run ends, after saying how far each counter moved.</li>
+ *       {@code backend: cryptolens} config with a fresh random token and its own journal folder, and passes
+ *       the endpoint to the forks as {@code -Dtollgate.bench.cryptolens.*} (the token as the path of a file,
+ *       never on a command line); runs {@link StrictLoopbackBenchmark} unless include patterns are given
+ *       ({@link EmulatorBackend}). Before each fork the counters are set back and the journal emptied; the
+ *       requests the emulator receives during each benchmark's measurement are counted and printed, and
+ *       with {@code --requests file.csv} also written for {@link Report} ({@link EmulatorTraffic}). The
+ *       emulator stops when the run ends, after saying how far each counter moved.</li>
  * </ul>
  *
  * Every fork also gets {@code -Dtollgate.bench.backend=<backend>}, which each benchmark checks. The agent
@@ -49,17 +51,43 @@ import dev.tollgate.testkit.Permission;
 public final class RunBenchmarks {
 
     /**
-     * One metered feature of the generated config: its name (as in {@code @Metered}), model, strategy, and any
-     * further keys of its line (for example {@code block: 10000}), written as they are.
+     * One metered feature of the generated config: its name (as in {@code @Metered}), model, strategy, any
+     * further keys of its line (for example {@code block: 10000}), written as they are, and whether it is
+     * configured as a vendor would out of the box ({@link #asShipped}).
      */
-    record Feature(String name, String mode, String sync, String more) {
+    record Feature(String name, String mode, String sync, String more, boolean asShipped) {
         Feature(String name, String mode, String sync) {
-            this(name, mode, sync, null);
+            this(name, mode, sync, null, false);
         }
 
-        /** The feature's line under {@code features:}; the strategy is always said, never left to the default. */
-        String yaml() {
-            return "  " + name + ": { mode: " + mode + ", sync: " + sync + (more == null ? "" : ", " + more) + " }\n";
+        Feature(String name, String mode, String sync, String more) {
+            this(name, mode, sync, more, false);
+        }
+
+        /**
+         * A feature with the defaults: its line gives the mode, and the {@code sync} only where the backend's
+         * default is another strategy; nothing else.
+         */
+        static Feature asShipped(String name, String mode, String sync) {
+            return new Feature(name, mode, sync, null, true);
+        }
+
+        /**
+         * The feature's line under {@code features:} on {@code backend}. A tuned feature always says its
+         * strategy; one {@link #asShipped} leaves it to the backend's default where that is the same.
+         */
+        String yaml(String backend) {
+            boolean saySync = !asShipped || !sync.equals(defaultSync(backend));
+            return "  " + name + ": { mode: " + mode + (saySync ? ", sync: " + sync : "")
+                    + (more == null ? "" : ", " + more) + " }\n";
+        }
+
+        /** The agent's default strategy on a backend: {@code local} leases credits and batches usage; {@code cryptolens} is strict. */
+        String defaultSync(String backend) {
+            if (backend.equals("cryptolens")) {
+                return "strict";
+            }
+            return credits() ? "leased" : "batched";
         }
 
         boolean credits() {
@@ -69,8 +97,10 @@ public final class RunBenchmarks {
 
     /**
      * The metered features every run configures, one per strategy, named by the methods of {@link Product}.
-     * Each says its {@code sync}: the default differs by backend ({@code local}: leased for credits, batched for
-     * usage; {@code cryptolens}: strict), and a benchmark must measure the strategy its name says. To add one,
+     * Each tuned one says its {@code sync}: the default differs by backend ({@code local}: leased for credits,
+     * batched for usage; {@code cryptolens}: strict), and a benchmark must measure the strategy its name says.
+     * The two {@link Feature#asShipped} ones ({@code bench_leasedDefault}, {@code bench_batchedDefault}) are
+     * what a vendor writes: the mode, and {@code sync} only where the backend's default is another strategy. To add one,
      * see benchmarks/README.md ("Adding a strategy").
      *
      * <p>The journaled features take {@value #BLOCK} units (the largest {@code block}) per lease or reservation,
@@ -85,7 +115,9 @@ public final class RunBenchmarks {
             new Feature("bench_leased", "credits", "leased", "block: " + RunBenchmarks.BLOCK),
             new Feature("bench_batched", "usage", "batched"),
             new Feature("bench_batchedCapped", "usage", "batched",
-                    "bound: " + RunBenchmarks.USAGE_CAP + ", block: " + RunBenchmarks.BLOCK));
+                    "bound: " + RunBenchmarks.USAGE_CAP + ", block: " + RunBenchmarks.BLOCK),
+            Feature.asShipped("bench_leasedDefault", "credits", "leased"),
+            Feature.asShipped("bench_batchedDefault", "usage", "batched"));
 
     /** Units a journaled feature takes per lease ({@code leased}) or reserves per step ({@code batched} with a cap). */
     static final int BLOCK = 1_000_000;
@@ -103,20 +135,19 @@ public final class RunBenchmarks {
      */
     static final long LOCAL_CREDITS = Integer.MAX_VALUE;
 
-    private static final int PRODUCT_ID = 3941;
-    private static final String LICENSE_KEY = "BENCH-AAAAA-BBBBB-CCCCC";
-    private static final String BARE_COUNTER = "bare";
-
     private RunBenchmarks() {
     }
 
     public static void main(String[] args) throws Exception {
         String backend = "local";
         boolean woven = false;
+        Path requestsCsv = null;
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--woven")) {
                 woven = true;
+            } else if (args[i].equals("--requests") && i + 1 < args.length) {
+                requestsCsv = Path.of(args[++i]).toAbsolutePath();
             } else if (args[i].equals("--backend") && i + 1 < args.length) {
                 backend = args[++i];
             } else if (args[i].startsWith("--backend=")) {
@@ -127,6 +158,10 @@ public final class RunBenchmarks {
         }
         if (!backend.equals("local") && !backend.equals("cryptolens")) {
             System.err.println("--backend must be local or cryptolens, not '" + backend + "'");
+            System.exit(2);
+        }
+        if (requestsCsv != null && !backend.equals("cryptolens")) {
+            System.err.println("--requests counts the emulator's requests: it needs --backend cryptolens");
             System.exit(2);
         }
         Path agent = Path.of(System.getProperty("tollgate.agent.jar", "agent/target/tollgate-agent.jar")).toAbsolutePath();
@@ -144,56 +179,31 @@ public final class RunBenchmarks {
                 runWoven(fromCommandLine, dir);
                 return;
             }
-            run(backend, agent, fromCommandLine, dir);
+            run(backend, agent, fromCommandLine, dir, requestsCsv);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private static void run(String backend, Path agent, CommandLineOptions fromCommandLine, Path dir) throws Exception {
+    private static void run(String backend, Path agent, CommandLineOptions fromCommandLine, Path dir, Path requestsCsv)
+            throws Exception {
         List<String> jvmArgs = new ArrayList<>(fromCommandLine.getJvmArgsAppend().orElse(List.of()));
         jvmArgs.add("-D" + Body.BACKEND_PROPERTY + "=" + backend);
         if (backend.equals("local")) {
             Path config = writeLocalConfig(dir);
             jvmArgs.add("-javaagent:" + agent + "=" + config);
-            runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName());
-        } else {
-            try (CryptolensEmulator emulator = CryptolensEmulator.builder().requestLogLimit(0).start()) {
-                LicenseKey key = emulator.product(PRODUCT_ID).key(LICENSE_KEY);
-                for (Feature f : FEATURES) {
-                    if (f.credits()) {
-                        key.dataObject(f.name(), Integer.MAX_VALUE);
-                    }
-                }
-                long bareId = key.dataObject(BARE_COUNTER, Integer.MAX_VALUE).id();
-                byte[] random = new byte[24];
-                new SecureRandom().nextBytes(random);
-                String token = HexFormat.of().formatHex(random);
-                emulator.token(token, Permission.allData()).keyLock(-1);
-                Path tokenFile = Files.writeString(dir.resolve("token"), token, StandardCharsets.UTF_8);
-                Path config = writeCryptolensConfig(dir, emulator.url(), token);
-                System.out.println("# Cryptolens emulator at " + emulator.url() + " (in this process)");
-
-                jvmArgs.add("-javaagent:" + agent + "=" + config);
-                jvmArgs.add("-D" + StrictLoopbackBenchmark.URL + "=" + emulator.url());
-                jvmArgs.add("-D" + StrictLoopbackBenchmark.PRODUCT_ID + "=" + PRODUCT_ID);
-                jvmArgs.add("-D" + StrictLoopbackBenchmark.KEY + "=" + LICENSE_KEY);
-                jvmArgs.add("-D" + StrictLoopbackBenchmark.TOKEN_FILE + "=" + tokenFile);
-                jvmArgs.add("-D" + StrictLoopbackBenchmark.BARE_ID + "=" + bareId);
-                try {
-                    runJmh(fromCommandLine, jvmArgs, StrictLoopbackBenchmark.class.getSimpleName());
-                } finally {
-                    StringBuilder moved = new StringBuilder("# Emulator counters moved during the run (warm-up included):");
-                    for (Feature f : FEATURES) {
-                        if (f.credits()) {
-                            moved.append(' ').append(f.name()).append(' ')
-                                    .append(Integer.MAX_VALUE - (long) key.value(f.name())).append(',');
-                        }
-                    }
-                    moved.append(' ').append(BARE_COUNTER).append(' ')
-                            .append(Integer.MAX_VALUE - (long) key.value(BARE_COUNTER));
-                    System.out.println(moved);
-                }
+            runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName(), null);
+            return;
+        }
+        try (EmulatorBackend emulator = new EmulatorBackend(dir)) {
+            System.out.println("# Cryptolens emulator at " + emulator.url() + " (in this process)");
+            jvmArgs.add("-javaagent:" + agent + "=" + emulator.config());
+            jvmArgs.addAll(emulator.forkProperties());
+            try {
+                runJmh(fromCommandLine, jvmArgs, StrictLoopbackBenchmark.class.getSimpleName(),
+                        out -> new EmulatorTraffic(out, emulator::requestCount, emulator::beforeFork, requestsCsv));
+            } finally {
+                System.out.println(emulator.moved());
             }
         }
     }
@@ -216,11 +226,12 @@ public final class RunBenchmarks {
         jvmArgs.add("-D" + Body.BACKEND_PROPERTY + "=local");
         jvmArgs.add("-D" + Body.WOVEN_PROPERTY + "=true");
         jvmArgs.add("-Dtollgate.config=" + writeLocalConfig(dir));
-        runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName());
+        runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName(), null);
     }
 
-    private static void runJmh(CommandLineOptions fromCommandLine, List<String> jvmArgs, String defaultInclude)
-            throws Exception {
+    /** Runs JMH; {@code watch}, if given, wraps JMH's console output (see {@link EmulatorTraffic}). */
+    private static void runJmh(CommandLineOptions fromCommandLine, List<String> jvmArgs, String defaultInclude,
+            UnaryOperator<OutputFormat> watch) throws Exception {
         ChainedOptionsBuilder builder = new OptionsBuilder()
                 .parent(fromCommandLine)
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]));
@@ -228,10 +239,16 @@ public final class RunBenchmarks {
             builder.include(defaultInclude);
         }
         Options options = builder.build();
-        new Runner(options).run();
+        if (watch == null) {
+            new Runner(options).run();
+        } else {
+            OutputFormat console = OutputFormatFactory.createFormatInstance(System.out,
+                    options.verbosity().orElse(VerboseMode.NORMAL));
+            new Runner(options, watch.apply(console)).run();
+        }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
@@ -248,22 +265,7 @@ public final class RunBenchmarks {
             }
         }
         yaml.append("features:\n");
-        FEATURES.forEach(f -> yaml.append(f.yaml()));
-        yaml.append("log:\n  level: warn\n");
-        return Files.writeString(dir.resolve("tollgate.yml"), yaml);
-    }
-
-    /** The token is written into the config file, which lives in a folder only this user can read. */
-    private static Path writeCryptolensConfig(Path dir, String url, String token) throws IOException {
-        StringBuilder yaml = new StringBuilder();
-        yaml.append("backend: cryptolens\n");
-        yaml.append("cryptolens:\n");
-        yaml.append("  url: ").append(url).append('\n');
-        yaml.append("  token: ").append(token).append('\n');
-        yaml.append("  productId: ").append(PRODUCT_ID).append('\n');
-        yaml.append("  key: ").append(LICENSE_KEY).append('\n');
-        yaml.append("features:\n");
-        FEATURES.forEach(f -> yaml.append(f.yaml()));
+        FEATURES.forEach(f -> yaml.append(f.yaml("local")));
         yaml.append("log:\n  level: warn\n");
         return Files.writeString(dir.resolve("tollgate.yml"), yaml);
     }
