@@ -79,6 +79,11 @@ final class EmulatorBackend implements AutoCloseable {
         return emulator.requestCount();
     }
 
+    /** The key that carries the counters (for tests). */
+    LicenseKey key() {
+        return key;
+    }
+
     /** The agent's config, with the token in it. */
     Path config() {
         return config;

@@ -93,6 +93,13 @@ public final class Report {
             System.err.println("usage: Report [--defaults] [--requests requests.csv] <jmh-result.csv>...");
             System.exit(2);
         }
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        stdout.print(tables(defaults, requests, files));
+        stdout.flush();
+    }
+
+    /** The Markdown tables of these JMH CSV files (and of the request counts, if given). */
+    static String tables(boolean defaults, Path requests, List<String> files) throws IOException {
         // class -> threads -> benchmark -> row; and the allocation rows beside them
         Map<String, Map<Integer, Map<String, Row>>> scores = new TreeMap<>();
         Map<String, Map<Integer, Map<String, Row>>> allocations = new TreeMap<>();
@@ -165,9 +172,7 @@ public final class Report {
         if (requests != null) {
             out.append(Requests.table(requests, scores));
         }
-        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        stdout.print(out);
-        stdout.flush();
+        return out.toString();
     }
 
     /**

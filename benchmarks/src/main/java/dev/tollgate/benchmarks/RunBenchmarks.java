@@ -256,7 +256,7 @@ public final class RunBenchmarks {
         }
     }
 
-    private static Path writeLocalConfig(Path dir) throws IOException {
+    static Path writeLocalConfig(Path dir) throws IOException {
         StringBuilder yaml = new StringBuilder();
         yaml.append("local:\n  dir: ").append(dir.resolve("ledger")).append("\n  credits:\n");
         for (Feature f : FEATURES) {
