@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
  * <p>Run with {@code java -jar benchmarks.jar --backend cryptolens CryptolensDefaultsBenchmark} (or
  * {@code benchmarks/defaults.sh}): {@link RunBenchmarks} starts the emulator, seeds the credits at
  * {@code Integer.MAX_VALUE}, gives every fork fresh counters and an empty journal, and counts the requests
- * the emulator receives during each benchmark's measurement iterations ({@link EmulatorTraffic}).
+ * the emulator receives during each benchmark's measurement iterations ({@link ForkWatch}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

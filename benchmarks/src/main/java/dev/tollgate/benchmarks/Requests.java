@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The "requests to the emulator" table of a results file, from the CSV that {@code RunBenchmarks --requests}
- * writes ({@link EmulatorTraffic}) and the scores of the same run: for each {@code tollgate_*} benchmark, the
+ * writes ({@link ForkWatch}) and the scores of the same run: for each {@code tollgate_*} benchmark, the
  * requests per second the emulator received during the measurement iterations (at full speed), the calls per
  * second the score implies, and how many calls one request served.
  */

@@ -41,7 +41,7 @@ import dev.tollgate.testkit.CryptolensEmulator;
  *       never on a command line); runs {@link StrictLoopbackBenchmark} unless include patterns are given
  *       ({@link EmulatorBackend}). Before each fork the counters are set back and the journal emptied; the
  *       requests the emulator receives during each benchmark's measurement are counted and printed, and
- *       with {@code --requests file.csv} also written for {@link Report} ({@link EmulatorTraffic}). The
+ *       with {@code --requests file.csv} also written for {@link Report} ({@link ForkWatch}). The
  *       emulator stops when the run ends, after saying how far each counter moved.</li>
  * </ul>
  *
@@ -127,13 +127,17 @@ public final class RunBenchmarks {
 
     /**
      * Credits each credits feature starts with on the local ledger: the largest opening balance the config
-     * accepts (int32 max). The ledger is fresh for each launcher run and a feature is charged only by its own
-     * benchmark, so one benchmark's forks (warm-up included) share it: with {@code run.sh}'s 2 forks of 9 s,
-     * a call would have to take under about 8 ns on one thread to use it up (or, for the capped usage
-     * feature, reach the cap), which no metered variant does. A run that did would fail with a denial, never
-     * measure one.
+     * accepts (int32 max). Under {@code -javaagent} every fork starts with a fresh ledger ({@link #freshLedger})
+     * and a feature is charged only by its own benchmark: with {@code run.sh}'s forks of 9 s (warm-up included),
+     * a call would have to take under about 4 ns on one thread to use it up (or, for the capped usage feature,
+     * reach the cap), which no metered variant does. A run that did would fail with a denial, never measure
+     * one. ({@code --woven} runs share one ledger over all forks: under about 8 ns with 2 forks.)
      */
     static final long LOCAL_CREDITS = Integer.MAX_VALUE;
+
+    /** The ledger folder and the forks' {@code user.home} of a {@code local} run, in the run's temporary folder. */
+    private static final String LEDGER = "ledger";
+    private static final String HOME = "home";
 
     private RunBenchmarks() {
     }
@@ -192,7 +196,9 @@ public final class RunBenchmarks {
         if (backend.equals("local")) {
             Path config = writeLocalConfig(dir);
             jvmArgs.add("-javaagent:" + agent + "=" + config);
-            runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName(), null);
+            jvmArgs.add("-Duser.home=" + dir.resolve(HOME));
+            runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName(),
+                    out -> new ForkWatch(out, null, () -> freshLedger(dir), null));
             return;
         }
         try (EmulatorBackend emulator = new EmulatorBackend(dir)) {
@@ -201,7 +207,7 @@ public final class RunBenchmarks {
             jvmArgs.addAll(emulator.forkProperties());
             try {
                 runJmh(fromCommandLine, jvmArgs, StrictLoopbackBenchmark.class.getSimpleName(),
-                        out -> new EmulatorTraffic(out, emulator::requestCount, emulator::beforeFork, requestsCsv));
+                        out -> new ForkWatch(out, emulator::requestCount, emulator::beforeFork, requestsCsv));
             } finally {
                 System.out.println(emulator.moved());
             }
@@ -229,7 +235,7 @@ public final class RunBenchmarks {
         runJmh(fromCommandLine, jvmArgs, CallCostBenchmark.class.getSimpleName(), null);
     }
 
-    /** Runs JMH; {@code watch}, if given, wraps JMH's console output (see {@link EmulatorTraffic}). */
+    /** Runs JMH; {@code watch}, if given, wraps JMH's console output (see {@link ForkWatch}). */
     private static void runJmh(CommandLineOptions fromCommandLine, List<String> jvmArgs, String defaultInclude,
             UnaryOperator<OutputFormat> watch) throws Exception {
         ChainedOptionsBuilder builder = new OptionsBuilder()
@@ -248,7 +254,21 @@ public final class RunBenchmarks {
         }
     }
 
+    /**
+     * Before each fork of a {@code local} run: no ledger and no witness, as on a first install, so that each fork
+     * starts with {@value #LOCAL_CREDITS} credits. The ledger's witness lives under the user's home
+     * ({@code ~/.tollgate/witness}), which the forks get as {@code <dir>/home}: a ledger folder made again at the
+     * same path would otherwise be refused as edited, and no run leaves a witness in the real home.
+     */
+    static void freshLedger(Path dir) {
+        deleteTree(dir.resolve(LEDGER));
+        deleteTree(dir.resolve(HOME));
+    }
+
     static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
@@ -258,7 +278,7 @@ public final class RunBenchmarks {
 
     static Path writeLocalConfig(Path dir) throws IOException {
         StringBuilder yaml = new StringBuilder();
-        yaml.append("local:\n  dir: ").append(dir.resolve("ledger")).append("\n  credits:\n");
+        yaml.append("local:\n  dir: ").append(dir.resolve(LEDGER)).append("\n  credits:\n");
         for (Feature f : FEATURES) {
             if (f.credits()) {
                 yaml.append("    ").append(f.name()).append(": ").append(LOCAL_CREDITS).append('\n');

@@ -65,6 +65,22 @@ class GeneratedConfigTest {
     }
 
     @Test
+    void beforeEachLocalForkTheLedgerAndItsWitnessUnderTheForksHomeAreGoneAsOnAFirstInstall() throws IOException {
+        Path config = RunBenchmarks.writeLocalConfig(dir);
+        Path ledger = load(config).ledgerDir();
+        Files.createDirectories(ledger.resolve("journal"));
+        Files.writeString(ledger.resolve("bench_leasedDefault.counter"), "x");
+        Path witness = Files.createDirectories(dir.resolve("home").resolve(".tollgate").resolve("witness").resolve("0123"));
+
+        RunBenchmarks.freshLedger(dir);
+
+        assertThat(ledger).isEqualTo(dir.resolve("ledger")).doesNotExist();
+        assertThat(witness).doesNotExist();
+        assertThat(config).exists();
+        RunBenchmarks.freshLedger(dir); // and again, with nothing left to remove
+    }
+
+    @Test
     void aTunedFeatureSaysItsStrategyOnEveryBackend() {
         RunBenchmarks.Feature leased = RunBenchmarks.FEATURES.stream()
                 .filter(f -> f.name().equals("bench_leased")).findFirst().orElseThrow();

@@ -54,7 +54,7 @@ class ReportTest {
 
     @Test
     void theRequestsTableGivesTheMeasurementsRequestsPerSecondAndTheCallsOneRequestServed() throws IOException {
-        Path requests = Files.writeString(dir.resolve("requests.csv"), EmulatorTraffic.CSV_HEADER + "\n"
+        Path requests = Files.writeString(dir.resolve("requests.csv"), ForkWatch.CSV_HEADER + "\n"
                 + PREFIX + "CryptolensDefaultsBenchmark.baseline_atomicBoundedDecrement\",1,0,4.000,0,10.000\n"
                 + PREFIX + "CryptolensDefaultsBenchmark.tollgate_leasedDefault\",1,400,4.000,1000,20.000\n"
                 + PREFIX + "CryptolensDefaultsBenchmark.tollgate_batchedDefault\",1,0,4.000,2,20.000\n");

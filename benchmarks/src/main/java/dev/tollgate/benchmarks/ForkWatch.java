@@ -20,8 +20,8 @@ import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.runner.format.OutputFormat;
 
 /**
- * JMH's console output, watched in the launcher process to count the requests the emulator receives while each
- * benchmark runs, and to give each fork fresh counters before it starts.
+ * JMH's console output, watched in the launcher process to give each fork fresh counters before it starts and,
+ * on the emulator, to count the requests it receives while each benchmark runs.
  *
  * <p>JMH reports every fork's iterations to the launcher as they start and end ({@link #iteration},
  * {@link #iterationResult}), and says {@code "# Fork: i of n"} (or {@code "# Warmup Fork: ..."}) just before it
@@ -33,12 +33,13 @@ import org.openjdk.jmh.runner.format.OutputFormat;
  *       that time: warm-up, set-up, the first lease and the journal's settling at exit included;</li>
  *   <li>{@code beforeFork} runs when a fork is announced, while no fork runs.</li>
  * </ul>
- * The end of the run prints one line per benchmark and, if a file was named, writes them as CSV
+ * Without a request count (the local ledger) only {@code beforeFork} runs. With one, the end of the run prints one
+ * line per benchmark and, if a file was named, writes them as CSV
  * ({@code benchmark,threads,measurementRequests,measurementSeconds,forkRequests,forkSeconds}) for
  * {@link Report}. The notices travel from the fork over a socket; their delay (well under a millisecond) is
  * small beside iterations of a second.
  */
-final class EmulatorTraffic implements OutputFormat {
+final class ForkWatch implements OutputFormat {
 
     /** The CSV header of the file {@link Report} reads with {@code --requests}. */
     static final String CSV_HEADER = "benchmark,threads,measurementRequests,measurementSeconds,forkRequests,forkSeconds";
@@ -57,11 +58,11 @@ final class EmulatorTraffic implements OutputFormat {
     private long forkStartNanos = -1;
 
     /**
-     * @param requests   the emulator's request count so far
+     * @param requests   the emulator's request count so far, or null to count nothing
      * @param beforeFork run before each fork starts
      * @param csv        where to write the counts at the end of the run, or null
      */
-    EmulatorTraffic(OutputFormat out, IntSupplier requests, Runnable beforeFork, Path csv) {
+    ForkWatch(OutputFormat out, IntSupplier requests, Runnable beforeFork, Path csv) {
         this.out = out;
         this.requests = requests;
         this.beforeFork = beforeFork;
@@ -81,7 +82,7 @@ final class EmulatorTraffic implements OutputFormat {
     @Override
     public synchronized void iteration(BenchmarkParams benchParams, IterationParams params, int iteration) {
         forkBenchmark = key(benchParams);
-        if (params.getType() == IterationType.MEASUREMENT) {
+        if (requests != null && params.getType() == IterationType.MEASUREMENT) {
             iterationStartRequests = requests.getAsInt();
             iterationStartNanos = System.nanoTime();
         }
@@ -91,7 +92,7 @@ final class EmulatorTraffic implements OutputFormat {
     @Override
     public synchronized void iterationResult(BenchmarkParams benchParams, IterationParams params, int iteration,
             IterationResult data) {
-        if (params.getType() == IterationType.MEASUREMENT) {
+        if (requests != null && params.getType() == IterationType.MEASUREMENT) {
             long[] t = totals(key(benchParams));
             t[0] += requests.getAsInt() - iterationStartRequests;
             t[1] += System.nanoTime() - iterationStartNanos;
@@ -104,9 +105,11 @@ final class EmulatorTraffic implements OutputFormat {
         if (s != null && (s.startsWith("# Fork:") || s.startsWith("# Warmup Fork:"))) {
             endFork();
             beforeFork.run();
-            synchronized (this) {
-                forkStartRequests = requests.getAsInt();
-                forkStartNanos = System.nanoTime();
+            if (requests != null) {
+                synchronized (this) {
+                    forkStartRequests = requests.getAsInt();
+                    forkStartNanos = System.nanoTime();
+                }
             }
         }
         out.println(s);
@@ -130,6 +133,9 @@ final class EmulatorTraffic implements OutputFormat {
     public void endRun(Collection<RunResult> result) {
         endFork();
         out.endRun(result);
+        if (requests == null) {
+            return;
+        }
         StringBuilder lines = new StringBuilder();
         StringBuilder file = new StringBuilder(CSV_HEADER).append('\n');
         synchronized (this) {

@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.format.OutputFormat;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /** The launcher's watch over JMH's notices, driven as JMH drives it: fork announcements, then each fork's iterations. */
-class EmulatorTrafficTest {
+class ForkWatchTest {
 
     private static final IterationParams WARMUP = new IterationParams(IterationType.WARMUP, 1, TimeValue.seconds(1), 1);
     private static final IterationParams MEASUREMENT = new IterationParams(IterationType.MEASUREMENT, 1, TimeValue.seconds(1), 1);
@@ -34,15 +34,18 @@ class EmulatorTrafficTest {
     private final StringBuilder console = new StringBuilder();
 
     /** JMH's console, reduced to the text printed on it. */
-    private EmulatorTraffic traffic(Path csv) {
-        OutputFormat out = (OutputFormat) Proxy.newProxyInstance(OutputFormat.class.getClassLoader(),
+    private OutputFormat console() {
+        return (OutputFormat) Proxy.newProxyInstance(OutputFormat.class.getClassLoader(),
                 new Class<?>[] {OutputFormat.class}, (proxy, method, args) -> {
                     if (method.getName().startsWith("print")) {
                         console.append(args[0]).append('\n');
                     }
                     return null;
                 });
-        return new EmulatorTraffic(out, requests::get, refills::incrementAndGet, csv);
+    }
+
+    private ForkWatch traffic(Path csv) {
+        return new ForkWatch(console(), requests::get, refills::incrementAndGet, csv);
     }
 
     private static BenchmarkParams benchmark(String name) {
@@ -52,7 +55,7 @@ class EmulatorTrafficTest {
     }
 
     /** One fork as JMH reports it: announced, a warm-up iteration, then a measurement iteration; requests in each phase. */
-    private void fork(EmulatorTraffic traffic, BenchmarkParams params, int beforeMeasurement, int inMeasurement, int after) {
+    private void fork(ForkWatch traffic, BenchmarkParams params, int beforeMeasurement, int inMeasurement, int after) {
         traffic.println("# Fork: 1 of 2");
         traffic.iteration(params, WARMUP, 1);
         requests.addAndGet(beforeMeasurement);
@@ -65,7 +68,7 @@ class EmulatorTrafficTest {
     @Test
     void countsTheRequestsOfMeasurementIterationsAndOfWholeForksForTheBenchmarkThatMadeThem() throws IOException {
         Path csv = dir.resolve("requests.csv");
-        EmulatorTraffic traffic = traffic(csv);
+        ForkWatch traffic = traffic(csv);
         BenchmarkParams leased = benchmark("x.CryptolensDefaultsBenchmark.tollgate_leasedDefault");
         BenchmarkParams batched = benchmark("x.CryptolensDefaultsBenchmark.tollgate_batchedDefault");
 
@@ -77,7 +80,7 @@ class EmulatorTrafficTest {
 
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).isEqualTo(EmulatorTraffic.CSV_HEADER);
+        assertThat(lines.get(0)).isEqualTo(ForkWatch.CSV_HEADER);
         assertThat(lines.get(1)).startsWith("\"x.CryptolensDefaultsBenchmark.tollgate_leasedDefault\",1,17,");
         assertThat(lines.get(1).split(",")[4]).isEqualTo("26");
         assertThat(lines.get(2)).startsWith("\"x.CryptolensDefaultsBenchmark.tollgate_batchedDefault\",1,4,");
@@ -87,8 +90,21 @@ class EmulatorTrafficTest {
     }
 
     @Test
+    void withoutARequestCountItOnlyRefillsAndWritesNothing() {
+        ForkWatch watch = new ForkWatch(console(), null, refills::incrementAndGet, null);
+        BenchmarkParams leased = benchmark("x.CallCostBenchmark.tollgate_leasedDefault");
+
+        fork(watch, leased, 1, 2, 3);
+        fork(watch, leased, 1, 2, 3);
+        watch.endRun(List.of());
+
+        assertThat(refills).hasValue(2);
+        assertThat(console.toString()).doesNotContain("Emulator requests");
+    }
+
+    @Test
     void refillsBeforeEveryForkAndPassesTheAnnouncementOn() {
-        EmulatorTraffic traffic = traffic(null);
+        ForkWatch traffic = traffic(null);
 
         traffic.println("# Warmup Fork: 1 of 1");
         traffic.println("# Fork: 1 of 2");
