@@ -1,7 +1,10 @@
 package dev.tollgate.benchmarks;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -248,8 +251,11 @@ public final class RunBenchmarks {
         if (watch == null) {
             new Runner(options).run();
         } else {
-            OutputFormat console = OutputFormatFactory.createFormatInstance(System.out,
-                    options.verbosity().orElse(VerboseMode.NORMAL));
+            // JMH's own console, or the file of -o, as Runner would make it without a watch.
+            PrintStream to = options.getOutput().hasValue()
+                    ? new PrintStream(new FileOutputStream(options.getOutput().get()), true, StandardCharsets.UTF_8)
+                    : System.out;
+            OutputFormat console = OutputFormatFactory.createFormatInstance(to, options.verbosity().orElse(VerboseMode.NORMAL));
             new Runner(options, watch.apply(console)).run();
         }
     }
