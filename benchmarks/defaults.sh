@@ -7,7 +7,8 @@
 #   benchmarks/defaults.sh --quick    a smoke run (1 fork, short iterations, about 2 minutes); labelled as such
 #
 # Builds nothing; needs the jars: mvn -B -q package -DskipTests
-# Environment: JAVA (default java), OUT (default benchmarks/results/<date>-defaults[-quick].md).
+# Environment: JAVA (default java), OUT (default benchmarks/results/<date>-defaults[-quick].md), AGENT_JAR (another
+# build of the agent than agent/target/tollgate-agent.jar; the commands in the file then name it).
 # Targets (issue 15): a default credits call at most 4x the AtomicLong bounded decrement, a default usage call at
 # most 4x LongAdder.increment, on each backend. See benchmarks/README.md.
 set -euo pipefail

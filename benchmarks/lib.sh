@@ -10,10 +10,11 @@ bench_quick_option() {
   esac
 }
 
-# Both jars must be built; the scripts build nothing.
+# Both jars must be built; the scripts build nothing. AGENT_JAR names another agent jar than agent/target's
+# (passed to the launcher as -Dtollgate.agent.jar, and so shown in the commands of the results file).
 bench_require_jars() {
   local f
-  for f in agent/target/tollgate-agent.jar "$jar"; do
+  for f in "${AGENT_JAR:-agent/target/tollgate-agent.jar}" "$jar"; do
     [ -f "$f" ] || { echo "missing $f; build first: mvn -B -q package -DskipTests" >&2; exit 2; }
   done
 }
@@ -24,13 +25,14 @@ bench_require_jars() {
 # waits (up to JMH_LOCK_WAIT seconds, default 1800) and tries again.
 bench_run() {
   local name=$1; shift
-  local args=("$@" "${common[@]}" -rff "$work/$name.csv")
-  local shown="$java -jar $jar ${args[*]}"
+  local args=("$@" "${common[@]}" -rff "$work/$name.csv") launcher=()
+  [ -z "${AGENT_JAR:-}" ] || launcher=("-Dtollgate.agent.jar=$AGENT_JAR")
+  local shown="$java ${launcher[*]}${launcher[*]:+ }-jar $jar ${args[*]}"
   commands+=("${shown//$work/<tmp>}")
   local waited=0
   while :; do
     echo "== $name: $shown" >&2
-    if "$java" -jar "$jar" "${args[@]}" 2>&1 | tee "$work/$name.log" \
+    if "$java" "${launcher[@]}" -jar "$jar" "${args[@]}" 2>&1 | tee "$work/$name.log" \
         | { grep --line-buffered --no-group-separator -A1 -E '^# Benchmark:|^Result|Emulator' >&2 || true; }; then
       return 0
     fi
