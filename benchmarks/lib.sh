@@ -55,6 +55,7 @@ bench_commit() {
     "$(git rev-parse --show-toplevel)"/*) exclude=(":(exclude)$1") ;;
   esac
   git diff --quiet HEAD -- . "${exclude[@]}" || commit="$commit (with uncommitted changes)"
+  [ -z "${AGENT_JAR:-}" ] || commit="$commit; the agent measured is $AGENT_JAR, built elsewhere"
   echo "$commit"
 }
 
