@@ -102,6 +102,12 @@ final class DataApi {
         return machine.owner();
     }
 
+    /** The existing key that {@code ProductId} and {@code Key} name, whatever the token; null if none. */
+    LicenseKey namedKey(FormParams params) {
+        Product product = registry.existingProduct(params.int32("ProductId"));
+        return product == null ? null : product.existingKey(params.string("Key"));
+    }
+
     private LicenseKey key(Token token, FormParams params) {
         int productId = params.int32("ProductId");
         if (token.productLock() != 0 && token.productLock() != productId) {

@@ -56,6 +56,17 @@ final class EmulatorDispatcher extends Dispatcher {
         }
 
         Endpoint endpoint = Endpoint.forPath(path);
+        LicenseKey key = endpoint == null ? null : api.namedKey(params);
+        long wait = key == null ? 0 : key.limit().admit();
+        if (wait > 0) {
+            // Before any fault: the limit stands in front of the service, and a refused request uses none up.
+            Reply refused = rateLimited(key.requestLimit(), wait);
+            record(new RecordedCall(request.getMethod(), path, endpoint, params.withoutToken(), params.string("token"),
+                    contentType, refused.status, refused.body(), refused.result, refused.message, null));
+            return json(new RecordedOutcome(refused)).newBuilder()
+                    .setHeader("Retry-After", String.valueOf(retryAfterSeconds(wait)))
+                    .build();
+        }
         Fault fault = faults.take(endpoint);
         Reply reply = fault == null || fault.takesEffect() ? serve(request.getMethod(), path, endpoint, params) : null;
 
@@ -126,6 +137,17 @@ final class EmulatorDispatcher extends Dispatcher {
             return Reply.error(405, "The emulator answers POST and GET only, not " + method);
         }
         return api.handle(endpoint, params).withErrorStatus(errorStatus);
+    }
+
+    /** The 429 of a request over its key's limit, {@code waitNanos} before one would be served. */
+    private static Reply rateLimited(int perSecond, long waitNanos) {
+        return Reply.error(429, "Too many requests for this license key: at most " + perSecond
+                + " per second; retry after " + retryAfterSeconds(waitNanos) + " s.");
+    }
+
+    /** Whole seconds, rounded up: a client that waits as long is served. */
+    static long retryAfterSeconds(long waitNanos) {
+        return Math.max(1, (waitNanos + RequestLimit.WINDOW_NANOS - 1) / RequestLimit.WINDOW_NANOS);
     }
 
     private static MockResponse json(RecordedOutcome outcome) {

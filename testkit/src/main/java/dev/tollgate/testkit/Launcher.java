@@ -30,7 +30,8 @@ public final class Launcher {
     static final int EXIT_FAILURE = 1;
 
     static final String USAGE = String.join(System.lineSeparator(),
-            "Usage: java -jar tollgate-testkit.jar --token TOKEN --product-id ID --key KEY [--data NAME=VALUE]... [--port PORT]",
+            "Usage: java -jar tollgate-testkit.jar --token TOKEN --product-id ID --key KEY [--data NAME=VALUE]...",
+            "                                      [--requests-per-second N] [--port PORT]",
             "       java -jar tollgate-testkit.jar --seed FILE [--port PORT]",
             "Serves a Cryptolens-compatible emulator of the data-object Web API on 127.0.0.1 until stopped.",
             "  --seed FILE        tokens, products, keys and data objects from a JSON file (see testkit/README.md)",
@@ -38,6 +39,8 @@ public final class Launcher {
             "  --product-id ID    the product id (an int32)",
             "  --key KEY          the license key string",
             "  --data NAME=VALUE  seed a key-level data object with an int32 value; may repeat",
+            "  --requests-per-second N",
+            "                     answer HTTP 429 to requests for the key beyond N in any second (default 0: no limit)",
             "  --port PORT        the port to listen on, 0 for a free one (default 8080)",
             "  --help             print this and exit");
 
@@ -116,6 +119,7 @@ public final class Launcher {
         } else {
             LicenseKey key = emulator.product(options.productId).key(options.key);
             options.data.forEach(key::dataObject);
+            key.limitRequests(options.requestsPerSecond);
             emulator.token(options.token, Permission.allData()).keyLock(-1);
         }
         out.println(LISTENING + emulator.url());
@@ -139,6 +143,7 @@ public final class Launcher {
         Integer productId;
         String key;
         final Map<String, Integer> data = new LinkedHashMap<>();
+        int requestsPerSecond;
         boolean help;
 
         static Options parse(String[] args) throws UsageException {
@@ -162,7 +167,8 @@ public final class Launcher {
                     throw new UsageException("argument " + (i + 1) + " is a value without a --flag before it");
                 }
                 if (!flag.equals("--port") && !flag.equals("--token") && !flag.equals("--product-id")
-                        && !flag.equals("--key") && !flag.equals("--data") && !flag.equals("--seed")) {
+                        && !flag.equals("--key") && !flag.equals("--data") && !flag.equals("--seed")
+                        && !flag.equals("--requests-per-second")) {
                     throw new UsageException("unknown flag: " + flag);
                 }
                 if (value == null) {
@@ -196,6 +202,9 @@ public final class Launcher {
                     case "--seed":
                         options.seed = nonEmpty(flag, value);
                         break;
+                    case "--requests-per-second":
+                        options.requestsPerSecond = requestsPerSecond(value);
+                        break;
                     default:
                         throw new AssertionError(flag);
                 }
@@ -204,9 +213,11 @@ public final class Launcher {
                 return options;
             }
             if (options.seed != null) {
-                if (options.token != null || options.productId != null || options.key != null || !options.data.isEmpty()) {
+                if (options.token != null || options.productId != null || options.key != null || !options.data.isEmpty()
+                        || seen.contains("--requests-per-second")) {
                     throw new UsageException("--seed describes tokens, products and keys itself; "
-                            + "leave out --token, --product-id, --key and --data");
+                            + "leave out --token, --product-id, --key, --data and --requests-per-second "
+                            + "(a key's limit is its requestsPerSecond in the seed)");
                 }
                 return options;
             }
@@ -248,6 +259,19 @@ public final class Launcher {
                 throw new UsageException("--port wants a number from 0 to 65535, not: " + value);
             }
             return port;
+        }
+
+        private static int requestsPerSecond(String value) throws UsageException {
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                throw new UsageException("--requests-per-second wants 0 (no limit) or a positive number, not: " + value);
+            }
+            return n;
         }
 
         private static int int32(String what, String value) throws UsageException {

@@ -25,6 +25,7 @@ public final class LicenseKey {
     private final String key;
     private final Owner objects;
     private final ConcurrentMap<String, Machine> machines = new ConcurrentHashMap<>();
+    private final RequestLimit requestLimit = new RequestLimit(System::nanoTime);
 
     LicenseKey(Registry registry, Product product, long id, String key) {
         this.registry = registry;
@@ -85,6 +86,43 @@ public final class LicenseKey {
             throw new IllegalArgumentException("a machine code must not be empty");
         }
         return machines.computeIfAbsent(machineCode, mc -> new Machine(registry, this, mc));
+    }
+
+    /**
+     * Answers HTTP 429 to the requests for this key beyond {@code perSecond} in any one second (a sliding
+     * window; see PROTOCOL.md "Rate limit"), without applying them; 0 (the default) lifts the limit. A request
+     * is "for this key" when its {@code ProductId} and {@code Key} name it, whatever its token or method.
+     *
+     * <pre>{@code
+     * LicenseKey key = emulator.product(3941).key("AAAAA-BBBBB-CCCCC-DDDDD").limitRequests(20);
+     * ... the product under test calls as fast as it can ...
+     * assertThat(key.requestsRateLimited()).isLessThan(10);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code perSecond} is negative
+     */
+    public LicenseKey limitRequests(int perSecond) {
+        requestLimit.set(perSecond);
+        return this;
+    }
+
+    /** The requests per second this key is limited to; 0 for none. */
+    public int requestLimit() {
+        return requestLimit.perSecond();
+    }
+
+    /** How many requests for this key the emulator received, served or answered 429, since it started. */
+    public long requestsReceived() {
+        return requestLimit.received();
+    }
+
+    /** How many requests for this key the emulator answered 429 because of {@link #limitRequests}. */
+    public long requestsRateLimited() {
+        return requestLimit.refused();
+    }
+
+    RequestLimit limit() {
+        return requestLimit;
     }
 
     /** The machine if it was ever activated; never creates one. */

@@ -23,7 +23,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Token fields: {@code token} (required), {@code permissions} (names as on the Cryptolens token page),
- * {@code productLock}, {@code keyLock}, {@code featureLock} (0 when absent). Top level, optional:
+ * {@code productLock}, {@code keyLock}, {@code featureLock} (0 when absent). Key fields: {@code key} (required),
+ * {@code dataObjects}, {@code requestsPerSecond} (a rate limit, 0 or absent for none). Top level, optional:
  * {@code keysPerPage} for {@code product/GetKeys}. An unknown field, a wrong type or an unknown
  * permission is a {@link SeedException} naming the file and the place in it; the message never holds a
  * token.
@@ -88,6 +89,7 @@ final class Seed {
             Product product = emulator.product(p.get("id").intValue());
             for (JsonNode k : list(p, "keys")) {
                 LicenseKey key = product.key(k.get("key").textValue());
+                key.limitRequests(k.path("requestsPerSecond").intValue());
                 Iterator<Map.Entry<String, JsonNode>> objects = k.path("dataObjects").fields();
                 while (objects.hasNext()) {
                     Map.Entry<String, JsonNode> object = objects.next();
@@ -136,7 +138,11 @@ final class Seed {
             int j = 0;
             for (JsonNode k : array(p, "keys", at)) {
                 String keyAt = at + ".keys[" + j++ + "]";
-                fields(k, keyAt, Set.of("key", "dataObjects"));
+                fields(k, keyAt, Set.of("key", "dataObjects", "requestsPerSecond"));
+                number(k, "requestsPerSecond", keyAt, false);
+                if (k.path("requestsPerSecond").intValue() < 0) {
+                    throw problem(keyAt + ".requestsPerSecond", "must be 0 (no limit) or positive");
+                }
                 if (!k.path("key").isTextual() || k.get("key").textValue().isEmpty()) {
                     throw problem(keyAt + ".key", "must be a non-empty string");
                 }
