@@ -2,6 +2,7 @@ package dev.tollgate.agent.backend;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -18,8 +19,15 @@ import java.util.function.Consumer;
  * <p>Closed (the normal state), every step goes to the backend. A step that fails as
  * {@link Outcome.Status#UNAVAILABLE} opens the breaker when it took {@value #SLOW_MILLIS} ms or more (a
  * timeout: the backend hangs), or when it is the {@value #FAILURES_TO_OPEN}th such failure in a row (the
- * backend answers, but only with errors: 503, 429, garbage, resets). A single fast failure does not open it,
+ * backend answers, but only with errors: 503, garbage, resets). A single fast failure does not open it,
  * so one lost packet denies one call, not a second of calls.
+ *
+ * <p>A step the backend refused as too many ({@linkplain Outcome#rateLimited() rate limited}, HTTP 429) opens
+ * it at once: nothing more is sent until the wait the backend asked for ({@code Retry-After}, at most
+ * {@value #LONGEST_RETRY_AFTER_MILLIS} ms) has passed, or {@value #FIRST_PROBE_MILLIS} ms when it asked for
+ * none; then one probe goes, and a later 429 waits again as long as that one asks. Being rate limited is said
+ * in one line at most once a minute ({@value #RATE_LIMIT_QUIET_MILLIS} ms), with the closing line only after
+ * a rate limit that was said.
  *
  * <p>Open, every step and read answers {@link Outcome#unavailable} at once, without touching the backend:
  * the step was certainly not applied, and each feature's {@code onBackendFailure} decides the call
@@ -39,6 +47,11 @@ public final class Breaker implements Backend {
     static final int FAILURES_TO_OPEN = 3;
     static final long FIRST_PROBE_MILLIS = 500;
     static final long LONGEST_PROBE_MILLIS = 30_000;
+    /** A longer {@code Retry-After} is cut to this: a backend that asks for an hour is asked again sooner. */
+    static final long LONGEST_RETRY_AFTER_MILLIS = 60_000;
+    /** A rate limit is said again only this long after it was last said. */
+    static final long RATE_LIMIT_QUIET_MILLIS = 60_000;
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final Backend backend;
     private final Consumer<String> warn;
@@ -47,6 +60,8 @@ public final class Breaker implements Backend {
     private final AtomicInteger failuresInARow = new AtomicInteger();
     /** Why the breaker is open, or null while closed. */
     private final AtomicReference<Opened> open = new AtomicReference<>();
+    /** When a rate limit was last said (clock nanos), or {@link #NEVER}. */
+    private final AtomicLong rateLimitSaidAt = new AtomicLong(NEVER);
     private volatile boolean closed;
 
     /**
@@ -143,6 +158,11 @@ public final class Breaker implements Backend {
             failuresInARow.set(0);
             return outcome;
         }
+        if (outcome.rateLimited()) {
+            failuresInARow.set(0);
+            openRateLimited(counter, outcome);
+            return outcome;
+        }
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(clock.nanos() - start);
         int inARow = failuresInARow.incrementAndGet();
         if (tookMillis >= SLOW_MILLIS || inARow >= FAILURES_TO_OPEN) {
@@ -159,20 +179,54 @@ public final class Breaker implements Backend {
                 : inARow + " steps failed in a row";
         Outcome answer = Outcome.unavailable("it is not answering (" + why + ": " + failure.detail()
                 + "); not sent, checking in the background");
-        Opened o = new Opened(answer, new Prober(counter));
+        Opened o = new Opened(answer, new Prober(counter, FIRST_PROBE_MILLIS));
         if (!open.compareAndSet(null, o)) {
             return;
         }
+        o.said = true;
         warn.accept(backend.describe() + " is not answering (" + why + ": " + failure.detail() + "); until it "
                 + "answers again, paid calls are decided at once by each feature's onBackendFailure, and the backend "
                 + "is checked in the background");
         o.prober.start();
     }
 
+    /** Opens for a 429: nothing is sent until the wait it asked for has passed. */
+    private void openRateLimited(String counter, Outcome failure) {
+        if (closed) {
+            return;
+        }
+        long pause = pauseAfter(failure, FIRST_PROBE_MILLIS);
+        Outcome answer = Outcome.unavailable("it is rate limiting these calls (" + failure.detail() + "); not sent, "
+                + "tried again after " + seconds(pause));
+        Opened o = new Opened(answer, new Prober(counter, pause));
+        if (!open.compareAndSet(null, o)) {
+            return;
+        }
+        long now = clock.nanos();
+        long said = rateLimitSaidAt.get();
+        if (said == NEVER || now - said >= TimeUnit.MILLISECONDS.toNanos(RATE_LIMIT_QUIET_MILLIS)) {
+            rateLimitSaidAt.set(now);
+            o.said = true;
+            warn.accept(backend.describe() + " is rate limiting this agent (" + failure.detail() + "); for "
+                    + seconds(pause) + " paid calls are decided at once by each feature's onBackendFailure, then it is "
+                    + "tried again (said at most once a minute while it lasts)");
+        }
+        o.prober.start();
+    }
+
+    /** How long to wait after a rate-limited answer: its Retry-After, capped, else {@code otherwise}. */
+    private static long pauseAfter(Outcome rateLimited, long otherwise) {
+        long asked = rateLimited.retryAfterMillis();
+        return asked > 0 ? Math.min(asked, LONGEST_RETRY_AFTER_MILLIS) : otherwise;
+    }
+
     /** Called by the prober when the backend answered: steps go to it again. */
     private void answeredAgain(Opened o, long openMillis) {
         if (open.compareAndSet(o, null)) {
             failuresInARow.set(0);
+            if (!o.said) {
+                return; // a rate limit said a moment ago; its end is not news either
+            }
             info.accept(backend.describe() + " answers again after " + seconds(openMillis)
                     + "; paid calls reach it again");
         }
@@ -182,10 +236,11 @@ public final class Breaker implements Backend {
         return (millis / 1000) + "." + (millis % 1000 / 100) + " s";
     }
 
-    /** The state while open: the answer every step gets, and the thread that probes. */
+    /** The state while open: the answer every step gets, the thread that probes, and whether it was said. */
     private static final class Opened {
         final Outcome answer;
         final Prober prober;
+        volatile boolean said;
 
         Opened(Outcome answer, Prober prober) {
             this.answer = answer;
@@ -193,20 +248,25 @@ public final class Breaker implements Backend {
         }
     }
 
-    /** Reads the counter whose step failed, with a growing pause, until the backend answers. */
+    /**
+     * Reads the counter whose step failed, with a growing pause (or, after a 429, the wait each 429 asked for),
+     * until the backend answers.
+     */
     private final class Prober extends Thread {
         private final String counter;
+        private final long firstPause;
 
-        Prober(String counter) {
+        Prober(String counter, long firstPause) {
             super("tollgate-probe");
             this.counter = counter;
+            this.firstPause = firstPause;
             setDaemon(true);
         }
 
         @Override
         public void run() {
             long openedAt = clock.nanos();
-            long pause = FIRST_PROBE_MILLIS;
+            long pause = firstPause;
             try {
                 while (!closed) {
                     clock.sleep(pause);
@@ -224,7 +284,8 @@ public final class Breaker implements Backend {
                         answeredAgain(o, TimeUnit.NANOSECONDS.toMillis(clock.nanos() - openedAt));
                         return;
                     }
-                    pause = Math.min(LONGEST_PROBE_MILLIS, pause * 2);
+                    long doubled = Math.min(LONGEST_PROBE_MILLIS, pause * 2);
+                    pause = answer != null && answer.rateLimited() ? pauseAfter(answer, doubled) : doubled;
                 }
             } catch (InterruptedException e) {
                 // closing

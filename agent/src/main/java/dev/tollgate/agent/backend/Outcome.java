@@ -35,12 +35,19 @@ public final class Outcome {
     private final long value;
     private final String detail;
     private final boolean ambiguous;
+    /** -1: not rate limited; 0: rate limited without a usable wait; else how long the backend asked to wait. */
+    private final long retryAfterMillis;
 
     private Outcome(Status status, long value, String detail, boolean ambiguous) {
+        this(status, value, detail, ambiguous, -1);
+    }
+
+    private Outcome(Status status, long value, String detail, boolean ambiguous, long retryAfterMillis) {
         this.status = status;
         this.value = value;
         this.detail = detail;
         this.ambiguous = ambiguous;
+        this.retryAfterMillis = retryAfterMillis;
     }
 
     /** The step was applied; {@code valueAfter} is the counter after it. */
@@ -72,6 +79,25 @@ public final class Outcome {
         return new Outcome(Status.UNAVAILABLE, UNKNOWN, detail, true);
     }
 
+    /**
+     * The backend refused to serve because too many requests came (HTTP 429): the step was certainly not
+     * applied. {@code retryAfterMillis} is how long it asked to wait before the next request, 0 when it did
+     * not say (or said nothing usable).
+     *
+     * <pre>{@code
+     * Outcome o = Outcome.rateLimited("DecrementIntValueToKey answered HTTP 429 (too many requests)", 1000);
+     * o.rateLimited();        // true; o.status() is UNAVAILABLE and o.ambiguous() false
+     * }</pre>
+     */
+    public static Outcome rateLimited(String detail, long retryAfterMillis) {
+        return new Outcome(Status.UNAVAILABLE, UNKNOWN, detail, false, Math.max(0, retryAfterMillis));
+    }
+
+    /** The same outcome with another detail (a redacted one, say); status, value and flags are kept. */
+    public Outcome withDetail(String newDetail) {
+        return new Outcome(status, value, newDetail, ambiguous, retryAfterMillis);
+    }
+
     public Status status() {
         return status;
     }
@@ -91,6 +117,16 @@ public final class Outcome {
         return ambiguous;
     }
 
+    /** Whether the backend said it was asked too often ({@link #rateLimited(String, long)}). */
+    public boolean rateLimited() {
+        return retryAfterMillis >= 0;
+    }
+
+    /** With {@link #rateLimited()}: how long the backend asked to wait, 0 when it did not say; else -1. */
+    public long retryAfterMillis() {
+        return retryAfterMillis;
+    }
+
     public boolean isGranted() {
         return status == Status.GRANTED;
     }
@@ -103,6 +139,10 @@ public final class Outcome {
         }
         if (ambiguous) {
             s.append(" (ambiguous)");
+        }
+        if (rateLimited()) {
+            s.append(" (rate limited").append(retryAfterMillis > 0 ? ", retry after " + retryAfterMillis + " ms" : "")
+                    .append(')');
         }
         if (detail != null) {
             s.append(": ").append(detail);

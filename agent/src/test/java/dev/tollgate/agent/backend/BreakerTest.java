@@ -74,6 +74,108 @@ class BreakerTest {
     }
 
     @Test
+    void aRateLimitOpensTheBreakerAtOnceForAsLongAsItsRetryAfterAsks() throws Exception {
+        backend.next(Outcome.rateLimited("HTTP 429 (too many requests, Retry-After 3 s)", 3000), 5);
+
+        Outcome first = breaker.take("export", 1, 0);
+        Outcome second = breaker.take("export", 1, 0);
+        clock.awaitSleeping();
+
+        assertThat(first.rateLimited()).isTrue();
+        assertThat(first.ambiguous()).as("a 429 was certainly not applied").isFalse();
+        assertThat(breaker.isOpen()).as("one 429 is enough").isTrue();
+        assertThat(backend.steps.get()).as("steps that reached the backend").isEqualTo(1);
+        assertThat(second.status()).isEqualTo(Outcome.Status.UNAVAILABLE);
+        assertThat(second.ambiguous()).isFalse();
+        assertThat(second.detail()).contains("rate limiting", "HTTP 429", "not sent", "after 3.0 s");
+        assertThat(clock.pauses).as("the first probe waits what Retry-After asked").containsExactly(3000L);
+        assertThat(warnings).singleElement().asString().contains("scripted backend is rate limiting this agent",
+                "HTTP 429", "for 3.0 s", "onBackendFailure");
+    }
+
+    @Test
+    void aRateLimitWithoutRetryAfterWaitsTheUsualProbeDelay() throws Exception {
+        backend.next(Outcome.rateLimited("HTTP 429 (too many requests)", 0), 5);
+
+        breaker.add("render", 1, Backend.NO_CAP);
+        clock.awaitSleeping();
+
+        assertThat(breaker.isOpen()).isTrue();
+        assertThat(clock.pauses).containsExactly(Breaker.FIRST_PROBE_MILLIS);
+    }
+
+    @Test
+    void aSillyRetryAfterIsCut() throws Exception {
+        backend.next(Outcome.rateLimited("HTTP 429", 3_600_000), 5);
+
+        breaker.take("export", 1, 0);
+        clock.awaitSleeping();
+
+        assertThat(clock.pauses).containsExactly(Breaker.LONGEST_RETRY_AFTER_MILLIS);
+    }
+
+    @Test
+    void afterARateLimitASuccessfulProbeClosesTheBreaker() throws Exception {
+        backend.next(Outcome.rateLimited("HTTP 429", 2000), 5);
+        breaker.take("export", 1, 0);
+        backend.next(Outcome.rateLimited("HTTP 429", 4000), 5); // the first probe: still limited, asks for 4 s
+        backend.next(Outcome.granted(41), 5);                   // the second probe
+        backend.next(Outcome.granted(40), 5);                   // the next step
+
+        clock.elapse();
+        clock.elapse();
+        awaitClosed();
+        Outcome after = breaker.take("export", 1, 0);
+
+        assertThat(clock.pauses).as("each wait as its 429 asked").containsExactly(2000L, 4000L);
+        assertThat(backend.reads).containsExactly("export", "export");
+        assertThat(after.isGranted()).isTrue();
+        assertThat(warnings).hasSize(1);
+        assertThat(infos).singleElement().asString().contains("scripted backend answers again after 6.0 s");
+    }
+
+    @Test
+    void aRateLimitThatComesBackWithinAMinuteIsNotSaidAgain() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            backend.next(Outcome.rateLimited("HTTP 429", 1000), 5);
+            breaker.take("export", 1, 0);
+            backend.next(Outcome.granted(10), 5); // the probe
+            clock.elapse();
+            awaitClosed();
+        }
+
+        assertThat(warnings).as("said once").singleElement().asString().contains("is rate limiting");
+        assertThat(infos).as("its end said once, after the line that was said").hasSize(1);
+        assertThat(backend.steps.get()).isEqualTo(3);
+
+        clock.advance(Breaker.RATE_LIMIT_QUIET_MILLIS);
+        backend.next(Outcome.rateLimited("HTTP 429", 1000), 5);
+        breaker.take("export", 1, 0);
+
+        assertThat(warnings).as("said again a minute later").hasSize(2);
+    }
+
+    @Test
+    void aRateLimitDoesNotCountTowardsARunOfFailures() {
+        backend.next(Outcome.unavailable("reset"), 5);
+        backend.next(Outcome.unavailable("reset"), 5);
+        backend.next(Outcome.rateLimited("HTTP 429", 1000), 5);
+
+        for (int i = 0; i < 3; i++) {
+            breaker.take("export", 1, 0);
+        }
+
+        assertThat(warnings).singleElement().asString().contains("rate limiting").doesNotContain("in a row");
+    }
+
+    private void awaitClosed() throws InterruptedException {
+        for (int i = 0; i < 1000 && breaker.isOpen(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(breaker.isOpen()).as("closed by the probe").isFalse();
+    }
+
+    @Test
     void anAnswerThatIsNotAFailureEndsARunOfFailures() {
         backend.next(Outcome.unavailable("reset"), 5);
         backend.next(Outcome.unavailable("reset"), 5);

@@ -372,17 +372,7 @@ public final class CryptolensBackend implements Backend {
             return o;
         }
         String r = redactor.apply(d);
-        if (r.equals(d)) {
-            return o;
-        }
-        switch (o.status()) {
-            case MISCONFIGURED:
-                return Outcome.misconfigured(r);
-            case UNAVAILABLE:
-                return o.ambiguous() ? Outcome.ambiguous(r) : Outcome.unavailable(r);
-            default:
-                return o;
-        }
+        return r.equals(d) ? o : o.withDetail(r);
     }
 
     private Outcome internalError(String operation, Throwable t, boolean moves) {

@@ -255,6 +255,44 @@ class CryptolensFailuresTest {
     }
 
     @Test
+    void http429IsRateLimitedWithTheWaitItsRetryAfterAsksFor() {
+        CryptolensBackend b = withCachedCredits(f.backend());
+        f.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "3")
+                .setHeader("Content-Type", "application/json").body(refused("Too many requests.")).build());
+
+        Outcome o = b.take("credits", 1, 0);
+
+        assertUnavailable(o, false, "DecrementIntValueToKey answered HTTP 429 (too many requests, Retry-After 3 s)");
+        assertThat(o.rateLimited()).isTrue();
+        assertThat(o.retryAfterMillis()).isEqualTo(3000);
+    }
+
+    @Test
+    void http429WithoutAUsableRetryAfterIsRateLimitedWithoutAWait() {
+        f.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "soon").body("").build());
+        f.reply(429, "");
+
+        Outcome garbled = f.backend().read("credits");
+        Outcome none = f.backend().read("credits");
+
+        for (Outcome o : List.of(garbled, none)) {
+            assertThat(o.rateLimited()).as(o.toString()).isTrue();
+            assertThat(o.retryAfterMillis()).as(o.toString()).isZero();
+            assertThat(o.detail()).contains("HTTP 429 (too many requests)").doesNotContain("Retry-After");
+        }
+    }
+
+    @Test
+    void otherFailuresAreNotRateLimited() {
+        f.reply(503, "<html>down</html>");
+
+        Outcome o = f.backend().read("credits");
+
+        assertThat(o.rateLimited()).isFalse();
+        assertThat(o.retryAfterMillis()).isEqualTo(-1);
+    }
+
+    @Test
     void http500WithHtmlOnAStepIsAmbiguousWithAShortOneLineSnippet() {
         CryptolensBackend b = withCachedCredits(f.backend());
         String html = "<html>\n<head><title>500 Internal Server Error</title></head>\n<body>" + "x".repeat(500)
