@@ -141,10 +141,11 @@ final class Wire {
                     method + " answered HTTP " + code + " with a reply over " + MAX_REPLY_BYTES + " bytes");
         }
         if (code == 429) {
+            // Certainly not applied; the wait it asks for keeps the breaker open (Breaker).
             long retryAfter = RetryAfter.millis(response.header("Retry-After"), System.currentTimeMillis());
-            String d = clip(redactor.apply(method + " answered HTTP 429 (too many requests"
-                    + (retryAfter > 0 ? ", Retry-After " + RetryAfter.seconds(retryAfter) : "") + ")" + bodyNote(body)), 500);
-            throw new Unusable(Outcome.rateLimited(d, retryAfter));
+            String asked = retryAfter > 0 ? ", Retry-After " + RetryAfter.seconds(retryAfter) : "";
+            String d = method + " answered HTTP 429 (too many requests" + asked + ")" + bodyNote(body);
+            throw new Unusable(Outcome.rateLimited(clip(redactor.apply(d), 500), retryAfter));
         }
         if (code >= 500) {
             // The request reached a server; behind a gateway (502, 504) or in the application (500) the step
