@@ -14,7 +14,8 @@ import dev.tollgate.agent.site.Sites;
  * The agent's parts for one config, connected as the agent runs them: the configured backend (none while the
  * config has problems: every metered call is then denied as misconfigured), the metering runtime, the site
  * registry that tells it about every new site, and the retrofit rules. {@link #install} puts them in front of
- * the host: the bridge's gate, then the transformer. {@code Startup} builds one per JVM; the in-process tests
+ * the host: the bridge's gate (and, in the background, the settling of journals that ended processes left), then
+ * the transformer. {@code Startup} builds one per JVM; the in-process tests
  * build one per test, so that they run the agent as it is wired, not a copy of the wiring.
  *
  * <pre>{@code
@@ -61,11 +62,13 @@ public final class Wiring {
     }
 
     /**
-     * Makes the metering runtime the bridge's gate, and nothing else: for classes woven at build time, which
-     * need no transformer ({@code SelfStart}).
+     * Makes the metering runtime the bridge's gate, without a transformer: for classes woven at build time, which
+     * need no transformer ({@code SelfStart}). About a second later the sync thread settles what processes that
+     * ended left in the journals, also of features this run never calls ({@link Metering#settleEndedSoon}).
      */
     public void installBridge() {
         Bridge.install(metering);
+        metering.settleEndedSoon();
     }
 
     public Config config() {

@@ -349,6 +349,11 @@ final class JournaledCharge implements Charge, Syncer.Task {
         return account.balance();
     }
 
+    /** Whether the journal is open: its opening settled what ended processes had left then. */
+    boolean opened() {
+        return journal != null;
+    }
+
     @Override
     public String toString() {
         return "journaled charge of '" + name + "' (" + feature.sync() + ")";

@@ -48,6 +48,8 @@ public final class Metering implements Gate, Sites.Listener {
      */
     private static final int UNCHARGED = 1 << 30;
     private final Syncer syncer = new Syncer();
+    /** Set by {@link #close}, guarded by {@link #charges}: no journal is opened for settling after it. */
+    private boolean closed;
 
     /**
      * @param config a config; when it has problems every call is denied as misconfigured
@@ -242,10 +244,53 @@ public final class Metering implements Gate, Sites.Listener {
         syncer.stop();
         List<Charge> all;
         synchronized (charges) {
+            closed = true;
             all = new ArrayList<>(charges.values());
         }
         for (Charge charge : all) {
             charge.close();
+        }
+    }
+
+    /**
+     * Shortly after start ({@value EndedJournals#SETTLE_AFTER_MILLIS} ms), on the sync thread: settles what processes
+     * that ended (kill -9, a crash) left in the journals of every journaled feature, also of features this run never
+     * calls (see {@link EndedJournals}). Returns at once; does nothing when the config has problems or no feature is
+     * journaled.
+     *
+     * <pre>{@code
+     * Bridge.install(metering);
+     * metering.settleEndedSoon();
+     * }</pre>
+     */
+    public void settleEndedSoon() {
+        settleEndedAfter(EndedJournals.SETTLE_AFTER_MILLIS);
+    }
+
+    /** {@link #settleEndedSoon}, after {@code delayMillis}. */
+    void settleEndedAfter(long delayMillis) {
+        if (broken != null || backend == null) {
+            return;
+        }
+        List<Feature> journaled = new ArrayList<>();
+        for (Feature f : config.features().values()) {
+            if (f.sync().journaled()) {
+                journaled.add(f);
+            }
+        }
+        if (!journaled.isEmpty()) {
+            syncer.once(delayMillis, new EndedJournals(this, journaled));
+        }
+    }
+
+    /**
+     * Whether {@code feature} may be settled apart from its charge: not once {@link #close} began, nor when its
+     * journal is open (its opening settled what ended processes had left).
+     */
+    boolean mayBeSettledApart(String feature) {
+        synchronized (charges) {
+            Charge charge = charges.get(feature);
+            return !closed && !(charge instanceof JournaledCharge && ((JournaledCharge) charge).opened());
         }
     }
 
@@ -325,11 +370,22 @@ public final class Metering implements Gate, Sites.Listener {
     }
 
     /** Where a journaled feature gets its units: grants kept with the counter (the local ledger), else plain steps. */
-    private Account account(Feature f) {
+    Account account(Feature f) {
         Counter counter = Charge.counterOf(f);
         Grants grants = backend.grants();
         return grants != null ? new LocalAccount(grants, backend, counter)
                 : new RemoteAccount(backend, journalDir(), f.name(), counter);
+    }
+
+    /** Whether the backend records grants with its counters (the local ledger). */
+    boolean backendKeepsGrants() {
+        return backend.grants() != null;
+    }
+
+    /** Where the journals of every journaled feature are: the ledger's journal folder, else {@link #journalDir}. */
+    Path journalFolder() {
+        Grants grants = backend.grants();
+        return grants != null ? grants.journalDir() : journalDir();
     }
 
     /** Where journals of a backend without its own folder go: {@code journal.dir}, else under the user's home. */

@@ -8,7 +8,7 @@ import dev.tollgate.agent.log.Log;
  * The one background thread of journaled features: every tick it lets each {@link JournaledCharge} confirm what it
  * served (every {@code flushEvery}, or sooner past {@code flushUnits}), get more units before calls would
  * wait, and force its journal to disk under {@code fsync: interval}. A daemon thread, started by the first
- * journal and stopped at shutdown after a last round.
+ * journal (or the first task run {@linkplain #once once}) and stopped at shutdown after a last round.
  */
 final class Syncer implements Runnable {
 
@@ -36,15 +36,27 @@ final class Syncer implements Runnable {
     }
 
     /**
-     * Stops the thread, waiting for the round in progress. Not by interrupting it: an interrupt during a
-     * file step would close the ledger's channel under it.
+     * Runs {@code task} once on the sync thread, at the first tick {@code delayMillis} from now or later; not at
+     * all when the thread stops first.
      */
-    synchronized void stop() {
-        stopping = true;
+    void once(long delayMillis, Runnable task) {
+        watch(new Once(System.currentTimeMillis() + delayMillis, task));
+    }
+
+    /**
+     * Stops the thread, waiting for the round in progress. Not by interrupting it: an interrupt during a
+     * file step would close the ledger's channel under it. Not holding this object's monitor while it waits:
+     * the round may be opening a journal, which {@linkplain #watch watches} it.
+     */
+    void stop() {
+        Thread t;
+        synchronized (this) {
+            stopping = true;
+            t = thread;
+        }
         synchronized (tick) {
             tick.notifyAll();
         }
-        Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(5_000);
@@ -75,6 +87,44 @@ final class Syncer implements Runnable {
                     Log.errorOnce("sync:" + t.getClass().getName(), "internal error while syncing " + a + ": " + t);
                 }
             }
+            if (watched.isEmpty() && idle()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether the thread may end because nothing is watched (a task run {@linkplain #once once} found no journal to
+     * open): then the next {@link #watch} starts another, rather than this one waking every tick for nothing.
+     */
+    private synchronized boolean idle() {
+        if (!watched.isEmpty()) {
+            return false;
+        }
+        thread = null;
+        return true;
+    }
+
+    /** A task of {@link #once}: leaves the watched list at its first due tick, then runs. */
+    private final class Once implements Task {
+        private final long due;
+        private final Runnable task;
+
+        Once(long due, Runnable task) {
+            this.due = due;
+            this.task = task;
+        }
+
+        @Override
+        public void sync(long now) {
+            if (now >= due && watched.remove(this)) {
+                task.run();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
         }
     }
 }

@@ -53,6 +53,9 @@ final class FakeCounters implements Backend {
         return this;
     }
 
+    /** Reads of this counter throw, as an internal error would; null: none. */
+    volatile String readsThrow;
+
     /** Every step, reads included, fails as unreachable until set back. */
     void down(boolean d) {
         down = d;
@@ -112,6 +115,9 @@ final class FakeCounters implements Backend {
     @Override
     public synchronized Outcome read(String counter) {
         reads.incrementAndGet();
+        if (counter.equals(readsThrow)) {
+            throw new IllegalStateException("reading " + counter + " failed");
+        }
         return down ? Outcome.unavailable("connection refused") : Outcome.granted(value(counter));
     }
 
