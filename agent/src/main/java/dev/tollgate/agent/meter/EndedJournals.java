@@ -22,9 +22,12 @@ import dev.tollgate.agent.log.Log;
  * opened and closed at once, as a run that made no call would: opening settles (local ledger) or adopts and
  * absorbs (Cryptolens) the ended journals, closing confirms and sends what they held. Credits leased on
  * Cryptolens and not spent stay in a journal for the feature's first call, as at any exit. Not the feature's
- * charge: its open journal would take a lease for a feature this run may never call. A first call at the same
- * moment opens its own journal; every ended journal is locked by whichever takes it first, so none is settled
- * twice. A feature that fails is reported in one line and the others go on.
+ * charge: its open journal would take a lease for a feature this run may never call. All of it holds the lock
+ * of the feature's charge that its first call takes to open the journal ({@link JournaledCharge#unlessOpened}):
+ * a call at that moment waits, then opens its own journal, and no journal this process holds is ever touched
+ * (closing a second channel of it would drop the process's lock). Other processes take each ended journal's
+ * lock, so none is settled twice. A counter that two journaled features share is left to their first calls. A
+ * feature that fails is reported in one line and the others go on.
  *
  * <pre>{@code
  * syncer.once(EndedJournals.SETTLE_AFTER_MILLIS, new EndedJournals(metering, journaledFeatures));
@@ -46,6 +49,11 @@ final class EndedJournals implements Runnable {
         this.features = journaled;
     }
 
+    /** One feature's settling, run under its charge's lock. */
+    interface Settling {
+        void run() throws IOException;
+    }
+
     @Override
     public void run() {
         Path dir = metering.journalFolder();
@@ -53,15 +61,22 @@ final class EndedJournals implements Runnable {
         for (Feature f : features) {
             Counter counter = Charge.counterOf(f);
             try {
-                if (!anyIn(dir, counter, ledger)) {
-                    continue; // the common case: nothing was left
+                if (shared(f) || Journal.of(dir, counter.name(), null).isEmpty()) {
+                    continue; // the common case: nothing was left, and no charge is made for it
                 }
-                if (!metering.mayBeSettledApart(f.name())) {
-                    continue; // exiting (the next start settles them), or opened by a call meanwhile
+                Charge charge = metering.chargeUnlessClosed(f.name());
+                if (charge == null) {
+                    return; // the product is exiting; the next start settles them
                 }
-                Account account = metering.account(f);
-                account.open();
-                account.close();
+                if (charge instanceof JournaledCharge) {
+                    ((JournaledCharge) charge).unlessOpened(() -> {
+                        if (anyIn(dir, counter, ledger)) {
+                            Account apart = metering.account(f);
+                            apart.open();
+                            apart.close();
+                        }
+                    });
+                }
             } catch (IOException | RuntimeException e) {
                 Log.warn("feature '" + f.name() + "': the journals that ended processes left in " + dir
                         + " could not be settled at start (" + e + "); its first call or the next start settles them");
@@ -69,11 +84,21 @@ final class EndedJournals implements Runnable {
         }
     }
 
+    /** Whether another journaled feature uses the same counter: its journal may be open, and is not ours to touch. */
+    private boolean shared(Feature f) {
+        for (Feature other : features) {
+            if (other != f && Charge.counterOf(other).name().equals(Charge.counterOf(f).name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether a journal of {@code counter} in {@code dir} belongs to a process that ended and has something to
      * settle: on the local ledger any (its grant goes back), elsewhere one with usage not confirmed, credits used
      * beyond its lease, or a step to finish; or a journal that cannot be read (opening reports it). Takes each
-     * journal's lock for a moment, without changing it.
+     * journal's lock for a moment, without changing it; the caller makes sure this process holds none of them.
      */
     static boolean anyIn(Path dir, Counter counter, boolean ledger) throws IOException {
         for (Path p : Journal.of(dir, counter.name(), null)) {

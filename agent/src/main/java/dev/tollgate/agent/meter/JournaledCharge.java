@@ -349,9 +349,21 @@ final class JournaledCharge implements Charge, Syncer.Task {
         return account.balance();
     }
 
-    /** Whether the journal is open: its opening settled what ended processes had left then. */
-    boolean opened() {
-        return journal != null;
+    /**
+     * From {@link EndedJournals} at start: runs {@code settling} unless the journal is open (its opening settled
+     * what ended processes had left then), holding the lock that opening takes, so that no call opens it meanwhile.
+     * Opening a second channel on a journal this process holds would drop the process's lock on it: file locks
+     * belong to the process, and closing any channel of the file releases them.
+     */
+    void unlessOpened(EndedJournals.Settling settling) throws IOException {
+        lock.lock();
+        try {
+            if (journal == null && broken == null && !closed) {
+                settling.run();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

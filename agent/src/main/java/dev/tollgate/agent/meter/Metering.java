@@ -283,14 +283,10 @@ public final class Metering implements Gate, Sites.Listener {
         }
     }
 
-    /**
-     * Whether {@code feature} may be settled apart from its charge: not once {@link #close} began, nor when its
-     * journal is open (its opening settled what ended processes had left).
-     */
-    boolean mayBeSettledApart(String feature) {
+    /** The feature's charge, made as its first site would make it; {@code null} once {@link #close} began. */
+    Charge chargeUnlessClosed(String feature) {
         synchronized (charges) {
-            Charge charge = charges.get(feature);
-            return !closed && !(charge instanceof JournaledCharge && ((JournaledCharge) charge).opened());
+            return closed ? null : charge(feature);
         }
     }
 

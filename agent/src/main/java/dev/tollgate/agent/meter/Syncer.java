@@ -46,7 +46,7 @@ final class Syncer implements Runnable {
     /**
      * Stops the thread, waiting for the round in progress. Not by interrupting it: an interrupt during a
      * file step would close the ledger's channel under it. Not holding this object's monitor while it waits:
-     * the round may be opening a journal, which {@linkplain #watch watches} it.
+     * a thread with nothing watched takes it to end ({@link #idle}).
      */
     void stop() {
         Thread t;

@@ -119,35 +119,42 @@ class EndedJournalsTest {
         return l;
     }
 
+    /**
+     * What a run killed after serving {@code used} units leaves: its journal, with the grant it reserved in the
+     * ledger. Made with the feature's account alone, as a metering runtime would, but with no sync thread that
+     * would go on in this JVM after the "kill".
+     */
+    private static void killedRun(LocalLedger ledger, String yaml, String feature, long reserve, long used)
+            throws IOException {
+        Config config = new ConfigLoader(Map.of(), "/home/u").parse(yaml, "t.yml", Path.of("."));
+        LocalAccount account = new LocalAccount(ledger.grants(), ledger,
+                Charge.counterOf(config.features().get(feature)));
+        account.open();
+        if (reserve > 0) {
+            assertThat(account.refill(reserve, reserve, 0).isGranted()).isTrue();
+        }
+        account.journal().claim().add(used);
+        account.journal().close(); // as kill -9 would: the lock goes, nothing is settled
+    }
+
     @Test
     void aStartThatNeverCallsAFeatureSettlesTheJournalsAKilledRunLeftOnTheLocalLedger() throws Exception {
-        LocalLedger first = ledger();
-        Metering killed = metering(LOCAL, first);
-        Site export = site(killed, "export");
-        Site render = site(killed, "render");
-        for (int i = 0; i < 42; i++) {
-            assertThat(call(killed, render)).isNull();
-            if (i < 30) {
-                assertThat(call(killed, export)).isNull();
-            }
-        }
-        // As kill -9 would: the locks go, nothing is settled.
-        killed.journalOf("export").close();
-        killed.journalOf("render").close();
-        open.remove(killed);
-        assertThat(first.read("render").value()).as("nothing sent before the kill").isZero();
-        assertThat(first.read("export").value()).as("the 30 spent not confirmed; the lease is a grant beside it")
+        LocalLedger ledger = ledger();
+        killedRun(ledger, LOCAL, "export", 100, 30);
+        killedRun(ledger, LOCAL, "render", 0, 42);
+        assertThat(ledger.read("render").value()).as("nothing confirmed before the kill").isZero();
+        assertThat(ledger.read("export").value()).as("the 30 spent not confirmed; the lease is a grant beside it")
                 .isEqualTo(1000);
 
-        Metering next = metering(LOCAL, ledger());
+        Metering next = metering(LOCAL, ledger);
         next.settleEndedAfter(0); // no site, no call
 
-        await("the killed run's 42 units of render confirmed", () -> first.read("render").value() == 42);
-        await("the killed run's 70 unspent credits back", () -> first.read("export").value() == 970);
+        await("the killed run's 42 units of render confirmed", () -> ledger.read("render").value() == 42);
+        await("the killed run's 70 unspent credits back", () -> ledger.read("export").value() == 970);
         assertThat(journalFiles(ledgerDir().resolve("journal"))).as("no journal kept open, no lease held").isZero();
         next.close();
-        assertThat(first.read("render").value()).isEqualTo(42);
-        assertThat(first.read("export").value()).isEqualTo(970);
+        assertThat(ledger.read("render").value()).isEqualTo(42);
+        assertThat(ledger.read("export").value()).isEqualTo(970);
         assertThat(journalFiles(ledgerDir().resolve("journal"))).as("settled journals are deleted").isZero();
     }
 
@@ -217,6 +224,34 @@ class EndedJournalsTest {
         assertThat(backend.reads.get() + backend.adds.get() + backend.takes.get()).as("no backend step").isZero();
         assertThat(call(m, site(m, "export"))).isNull();
         assertThat(backend.takes.get()).as("the first call spends the journal's credits").isZero();
+    }
+
+    @Test
+    void aFeatureWhoseJournalThisRunOpenedIsNotTouched() throws IOException {
+        FakeCounters backend = new FakeCounters();
+        Metering m = metering(REMOTE, backend);
+        assertThat(call(m, site(m, "render"))).isNull();
+        ended("render", false, 4).close(); // another process that ended after this one opened its journal
+
+        settleNow(m, REMOTE);
+
+        assertThat(journalFiles(journals())).as("this run's journal and the ended one").isEqualTo(2);
+        assertThat(backend.adds.get()).isZero();
+    }
+
+    @Test
+    void aCounterThatTwoJournaledFeaturesShareIsLeftToTheirFirstCalls() throws IOException {
+        FakeCounters backend = new FakeCounters();
+        ended("pages", false, 9).close();
+        String yaml = "journal: { dir: journals }\nfeatures:\n"
+                + "  render: { mode: usage, sync: batched, dataObject: pages }\n"
+                + "  print: { mode: usage, sync: batched, dataObject: pages }\n";
+        Metering m = metering(yaml, backend);
+
+        settleNow(m, yaml);
+
+        assertThat(journalFiles(journals())).isEqualTo(1);
+        assertThat(backend.adds.get()).isZero();
     }
 
     @Test
