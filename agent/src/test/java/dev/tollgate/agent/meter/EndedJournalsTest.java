@@ -265,6 +265,10 @@ class EndedJournalsTest {
         assertThat(backend.reads.get() + backend.adds.get() + backend.takes.get()).as("no backend step").isZero();
     }
 
+    /**
+     * Two runtimes in one JVM stand for two processes: a journal the other holds reads as held. That the running
+     * process keeps its lock is checked on real processes, in {@code EndedJournalsIT}.
+     */
     @Test
     void theJournalOfAProcessStillRunningIsLeftToItAndOpensNoJournalHere() throws IOException {
         FakeCounters backend = new FakeCounters();
