@@ -39,9 +39,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Cryptolens emulator at full speed, with {@code sync: leased} and the default lease settings (the config names only
  * the mode, the sync and what Cryptolens needs). Each runs {@code fixtures.Fleet} in a folder of its own, with a
  * journal folder of its own, as {@value #MACHINES} machines would. They start {@value #STAGGER_MILLIS} ms apart; once
- * all run, machine {@value #FIRST_STOPPED} is told to stop when the counter is down to 80% of the opening balance,
- * machine {@value #KILLED} is killed with kill -9 at 60% and machine {@value #SECOND_STOPPED} is told to stop at 40%;
- * the others spend until they are denied {@code CREDITS_EXHAUSTED}. Each call does a little work, the killed machine's
+ * all run, machine {@value #FIRST_STOPPED} is told to stop once the fleet has served 15% of the opening balance, machine
+ * {@value #KILLED} is killed with kill -9 at 30% and machine {@value #SECOND_STOPPED} is told to stop at 45% (each
+ * machine says every thousand calls how many it served); the others spend until they are denied
+ * {@code CREDITS_EXHAUSTED}. A machine told to stop ends either so or, if it found no credits first, denied. Each call does a little work, the killed machine's
  * ten times as much (a slower machine, which usually holds leased credits when it is killed). The JVMs run with C1
  * only and the serial collector, so that eight of them start and warm up in reasonable time on a small machine.
  *
@@ -106,9 +107,11 @@ class FleetIT {
                     m.awaitStarted();
                 }
                 story.add(ms(began) + " all started, counter " + key.value(COUNTER));
-                story.add(when(key, 80, fleet.get(FIRST_STOPPED)::stop, "m" + FIRST_STOPPED + " told to stop", began));
-                story.add(when(key, 60, fleet.get(KILLED)::kill, "m" + KILLED + " killed", began));
-                story.add(when(key, 40, fleet.get(SECOND_STOPPED)::stop, "m" + SECOND_STOPPED + " told to stop", began));
+                story.add(when(fleet, key, 15, fleet.get(FIRST_STOPPED)::stop, "m" + FIRST_STOPPED + " told to stop",
+                        began));
+                story.add(when(fleet, key, 30, fleet.get(KILLED)::kill, "m" + KILLED + " killed", began));
+                story.add(when(fleet, key, 45, fleet.get(SECOND_STOPPED)::stop, "m" + SECOND_STOPPED + " told to stop",
+                        began));
                 for (Member m : fleet) {
                     m.awaitEnd();
                 }
@@ -117,18 +120,31 @@ class FleetIT {
             }
             Ledger ledger = Ledger.of(emulator.requests(), fleet);
             int counter = key.value(COUNTER);
-            story.add(ms(began) + " all ended, counter " + counter + " after " + ledger.leases.size() + " leases");
+            story.add(ms(began) + " all ended, counter " + counter + " after " + ledger.leases.size() + " leases, "
+                    + emulator.requests().size() + " requests");
 
             long served = 0;
             long held = 0;
+            Map<Member, Account> accounts = new HashMap<>();
             for (Member m : fleet) {
                 Account a = m.account(ledger.leased(m));
-                story.add(m + " ended +" + (m.endedAt - began) / 1_000_000 + " ms: " + a);
+                accounts.put(m, a);
+                story.add(m + " ended +" + (m.endedAt - began) / 1_000_000 + " ms: " + a + "; sent "
+                        + ledger.sentBy(m));
                 served += a.served;
                 held += a.held;
-                assertThat(a.served + a.held).as("%s: served + held = leased%n%s%n%s", m, a, m.output())
+            }
+            String figures = jdk + " fleet: opening=" + OPENING + " served=" + served + " held=" + held + " counter="
+                    + counter + " leases=" + ledger.leases.size() + "\n" + String.join("\n", story)
+                    + "\nthe leases below 10% of the opening (machine:units@counter before, read before): "
+                    + ledger.tail();
+
+            for (Member m : fleet) {
+                Account a = accounts.get(m);
+                assertThat(a.served + a.held).as("%s: served + held = leased%n%s%n%s", m, figures, m.output())
                         .isEqualTo(a.leased);
-                assertThat(a.served).as("%s served no more than it leased", m).isLessThanOrEqualTo(a.leased);
+                assertThat(a.served).as("%s served no more than it leased%n%s", m, figures)
+                        .isLessThanOrEqualTo(a.leased);
                 if (m.index == KILLED) {
                     assertThat(m.killed).as("%s was killed", m).isTrue();
                     continue;
@@ -136,18 +152,18 @@ class FleetIT {
                 ForkedJvm.Result r = m.result();
                 assertThat(r.exit()).as(r.toString()).isZero();
                 Map<String, String> line = r.fields("fleet");
-                assertThat(line).as(r.toString()).containsEntry("otherDenials", "0")
-                        .containsEntry("end", m.index == FIRST_STOPPED || m.index == SECOND_STOPPED ? "stopped"
-                                : "exhausted");
+                boolean toldToStop = m.index == FIRST_STOPPED || m.index == SECOND_STOPPED;
+                assertThat(line).as("%s%n%s", r, figures).containsEntry("otherDenials", "0");
+                assertThat(line.get("end")).as("how %s ended%n%s%n%s", m, r, figures)
+                        .isIn(toldToStop ? List.of("stopped", "exhausted") : List.of("exhausted"));
                 if (!line.get("end").equals("stopped")) {
-                    assertThat(a.held).as("credits left in the journal of %s, which spent to the end", m).isZero();
+                    assertThat(a.held).as("credits left in the journal of %s, which was denied for want of credits"
+                            + "%n%s%n%s", m, figures, m.output()).isZero();
                 }
                 assertThat(r.agentLines()).as(r.toString())
                         .noneMatch(l -> l.startsWith("[tollgate] warning") || l.startsWith("[tollgate] error"));
                 assertThat(r.out() + r.err()).doesNotContain(m.token);
             }
-            String figures = jdk + " fleet: opening=" + OPENING + " served=" + served + " held=" + held + " counter="
-                    + counter + " leases=" + ledger.leases.size() + "\n" + String.join("\n", story);
 
             // Exact, and not oversold.
             assertThat(OPENING - ledger.total()).as("the emulator's counter is the opening less every lease")
@@ -199,28 +215,35 @@ class FleetIT {
         return "+" + (System.nanoTime() - began) / 1_000_000 + " ms";
     }
 
-    /** Waits until the counter is at most {@code percent} of the opening, then acts; says at which value. */
-    private static String when(LicenseKey key, int percent, Runnable action, String what, long began)
-            throws InterruptedException {
+    /**
+     * Waits until the fleet has said it served {@code percent} of the opening credits, then acts; says when, and what
+     * the counter was then. Served, not the counter: leases taken ahead move the counter well before the calls.
+     */
+    private static String when(List<Member> fleet, LicenseKey key, int percent, Runnable action, String what,
+            long began) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        int value;
-        while ((value = key.value(COUNTER)) > (long) OPENING * percent / 100) {
+        long served;
+        while ((served = fleet.stream().mapToLong(m -> m.progress).sum()) < (long) OPENING * percent / 100) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the counter stayed at " + value + " for " + DEADLINE.toSeconds() + " s");
+                throw new AssertionError("the fleet said it served " + served + " in " + DEADLINE.toSeconds() + " s");
             }
             Thread.sleep(5);
         }
+        int counter = key.value(COUNTER);
         String seen = ms(began);
         action.run();
-        return seen + " " + what + " at counter " + value;
+        return seen + " " + what + " at " + served + " served, counter " + counter;
     }
 
     /** One lease: who took it, how many, what the counter was before it (in the log's order), what its taker read. */
     private record Lease(Member member, long units, long before, long seen) {
     }
 
-    /** The successful leases of the fleet, from the emulator's request log. */
-    private record Ledger(List<Lease> leases, List<RecordedCall> unbounded) {
+    /**
+     * The successful leases of the fleet, from the emulator's request log; decrements sent without the bound; and
+     * per machine what it sent: reads, leases, refused leases, and the place of its first request in the log.
+     */
+    private record Ledger(List<Lease> leases, List<RecordedCall> unbounded, Map<Member, int[]> sent) {
 
         static Ledger of(List<RecordedCall> calls, List<Member> fleet) throws IOException {
             Map<String, Member> byToken = new HashMap<>();
@@ -228,11 +251,16 @@ class FleetIT {
             Map<Member, Long> seen = new HashMap<>();
             List<Lease> leases = new ArrayList<>();
             List<RecordedCall> unbounded = new ArrayList<>();
+            Map<Member, int[]> sent = new HashMap<>();
             long value = OPENING;
-            for (RecordedCall c : calls) {
+            for (int i = 0; i < calls.size(); i++) {
+                RecordedCall c = calls.get(i);
                 Member m = byToken.get(c.token().orElse(""));
                 assertThat(m).as("a request from outside the fleet: %s", c).isNotNull();
                 Endpoint e = c.endpoint().orElseThrow();
+                int[] n = sent.computeIfAbsent(m, k -> new int[] {0, 0, 0, -1});
+                n[e == Endpoint.LIST_DATA_OBJECTS_TO_KEY ? 0 : c.result().orElse(-1) == 0 ? 1 : 2]++;
+                n[3] = n[3] < 0 ? i : n[3];
                 if (e == Endpoint.DECREMENT_INT_VALUE_TO_KEY && !(c.param("EnableBound").orElse("").equals("true")
                         && c.param("Bound").orElse("").equals("0"))) {
                     unbounded.add(c);
@@ -255,7 +283,20 @@ class FleetIT {
                     throw new AssertionError("a request the fleet has no reason to send: " + c);
                 }
             }
-            return new Ledger(List.copyOf(leases), unbounded);
+            return new Ledger(List.copyOf(leases), unbounded, sent);
+        }
+
+        /** The leases taken below 10% of the opening, as {@code machine:units@before/seen}. */
+        String tail() {
+            return leases.stream().filter(l -> l.before < OPENING / 10)
+                    .map(l -> l.member + ":" + l.units + "@" + l.before + "/" + l.seen)
+                    .collect(java.util.stream.Collectors.joining(" "));
+        }
+
+        /** What {@code m} sent, for the story. */
+        String sentBy(Member m) {
+            int[] n = sent.getOrDefault(m, new int[] {0, 0, 0, -1});
+            return "reads=" + n[0] + " leases=" + n[1] + " refused=" + n[2] + " first request #" + n[3];
         }
 
         long total() {
@@ -314,6 +355,8 @@ class FleetIT {
         final Thread errReader;
         volatile boolean killed;
         volatile long endedAt;
+        /** The last {@code served N} it printed. */
+        volatile long progress;
 
         private Member(String name, int index, String token, Path journals, Process process) {
             this.name = name;
@@ -323,6 +366,10 @@ class FleetIT {
             this.process = process;
             process.onExit().thenRun(() -> endedAt = System.nanoTime());
             this.outReader = pump(process.getInputStream(), line -> {
+                if (line.startsWith("served ")) {
+                    progress = Long.parseLong(line.substring("served ".length()));
+                    return;
+                }
                 synchronized (lines) {
                     lines.add(line);
                     lines.notifyAll();
@@ -381,6 +428,7 @@ class FleetIT {
         }
 
         void stop() {
+            assertRunning("told to stop");
             try {
                 OutputStream in = process.getOutputStream();
                 in.write("stop\n".getBytes(StandardCharsets.UTF_8));
@@ -392,6 +440,7 @@ class FleetIT {
 
         /** kill -9 (SIGKILL on Linux), and waits until it is gone. */
         void kill() {
+            assertRunning("killed");
             killed = true;
             process.destroyForcibly();
             try {
@@ -399,6 +448,13 @@ class FleetIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
+            }
+        }
+
+        /** The plan needs it still spending; if it ran out first, the fleet spent faster than this test expects. */
+        private void assertRunning(String what) {
+            if (!process.isAlive()) {
+                throw new AssertionError(this + " was to be " + what + " but had ended already\n" + output());
             }
         }
 
