@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * journal folder of its own, as {@value #MACHINES} machines would. They start {@value #STAGGER_MILLIS} ms apart; once
  * all run, machine {@value #FIRST_STOPPED} is told to stop once the fleet has served 15% of the opening balance, machine
  * {@value #KILLED} is killed with kill -9 at 30% and machine {@value #SECOND_STOPPED} is told to stop at 45% (each
- * machine says every thousand calls how many it served); the others spend until they are denied
+ * machine says every hundred calls how many it served); the others spend until they are denied
  * {@code CREDITS_EXHAUSTED}. A machine told to stop ends either so or, if it found no credits first, denied. Each call does a little work, the killed machine's
  * ten times as much (a slower machine, which usually holds leased credits when it is killed). The JVMs run with C1
  * only and the serial collector, so that eight of them start and warm up in reasonable time on a small machine.
@@ -55,9 +55,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li><b>not oversold</b>: no machine served more than it leased, and every lease was a decrement bounded at 0,
  *       which the emulator (as Cryptolens) refuses rather than go below;</li>
  *   <li><b>shared</b>: the counter ends at 0 and every machine that spent to the end was denied with nothing left in
- *       its journal; no lease took more than half (rounded up) of what its process had just read; and the leases
- *       taken once the counter was below 10% of the opening went to at least two machines: the last credits were
- *       not stranded in one process's lease while the others were denied.</li>
+ *       its journal; once the first of them was denied, the others served at most a tenth of the opening balance
+ *       (what their leases still held; each machine prints the time with its count every hundred calls); no lease
+ *       took more than half (rounded up) of what its process had just read; and the leases taken once the counter
+ *       was below 10% of the opening went to at least two machines: the last credits were not stranded in one
+ *       process's lease while the others were denied.</li>
  * </ul>
  * Then a 9th JVM starts in the killed machine's folder and serves exactly the credits its journal held. A lease the
  * killed machine had sent and not seen answered is read back by the restart, which cannot tell it apart from the
@@ -134,11 +136,17 @@ class FleetIT {
                 served += a.served;
                 held += a.held;
             }
+            Long afterDenial = afterFirstDenial(fleet, accounts, story);
+            Set<String> last = new TreeSet<>();
+            ledger.leases.stream().filter(l -> l.before < OPENING / 10).forEach(l -> last.add(l.member.toString()));
+            story.add("machines leasing below 10% of the opening: " + last);
             String figures = jdk + " fleet: opening=" + OPENING + " served=" + served + " held=" + held + " counter="
                     + counter + " leases=" + ledger.leases.size() + "\n" + String.join("\n", story)
                     + "\nthe leases below 10% of the opening (machine:units@counter before, read before): "
                     + ledger.tail();
+            System.out.println("--- " + figures);
 
+            // Exact, and not oversold: per machine, then over the fleet.
             for (Member m : fleet) {
                 Account a = accounts.get(m);
                 assertThat(a.served + a.held).as("%s: served + held = leased%n%s%n%s", m, figures, m.output())
@@ -156,16 +164,11 @@ class FleetIT {
                 assertThat(line).as("%s%n%s", r, figures).containsEntry("otherDenials", "0");
                 assertThat(line.get("end")).as("how %s ended%n%s%n%s", m, r, figures)
                         .isIn(toldToStop ? List.of("stopped", "exhausted") : List.of("exhausted"));
-                if (!line.get("end").equals("stopped")) {
-                    assertThat(a.held).as("credits left in the journal of %s, which was denied for want of credits"
-                            + "%n%s%n%s", m, figures, m.output()).isZero();
-                }
                 assertThat(r.agentLines()).as(r.toString())
                         .noneMatch(l -> l.startsWith("[tollgate] warning") || l.startsWith("[tollgate] error"));
                 assertThat(r.out() + r.err()).doesNotContain(m.token);
             }
 
-            // Exact, and not oversold.
             assertThat(OPENING - ledger.total()).as("the emulator's counter is the opening less every lease")
                     .isEqualTo(counter);
             assertThat(served + held + counter).as("served + held + counter%n%s", figures).isEqualTo(OPENING);
@@ -173,14 +176,20 @@ class FleetIT {
             assertThat(ledger.unbounded).as("decrements sent without the bound at 0, which the emulator enforces")
                     .isEmpty();
 
-            // Shared.
+            // Shared: nothing left on the key or in the journal of a machine that was denied, little in the others'
+            // leases when the first was, and the last leases small and spread.
+            for (Member m : fleet) {
+                if (m.index != KILLED && m.result().fields("fleet").get("end").equals("exhausted")) {
+                    assertThat(accounts.get(m).held).as("credits left in the journal of %s, which was denied for want"
+                            + " of credits%n%s%n%s", m, figures, m.output()).isZero();
+                }
+            }
             assertThat(counter).as("credits left on the key once every machine that spent to the end was denied%n%s",
                     figures).isZero();
             assertThat(ledger.leases).as("leases that took more than half of what their process had just read%n%s",
                     figures).noneMatch(l -> l.units > Math.max(1, (l.seen + 1) / 2));
-            Set<String> last = new TreeSet<>();
-            ledger.leases.stream().filter(l -> l.before < OPENING / 10).forEach(l -> last.add(l.member.toString()));
-            figures += "\nmachines leasing below 10% of the opening: " + last;
+            assertThat(afterDenial).as("calls the others served after the first machine was denied for want of credits"
+                    + " (what their leases still held)%n%s", figures).isNotNull().isLessThanOrEqualTo(OPENING / 10);
             assertThat(last).as("machines that leased the last 10%% of the credits%n%s", figures).hasSizeGreaterThan(1);
 
             // The killed machine's leftover credits are the next start's in its folder.
@@ -205,9 +214,41 @@ class FleetIT {
             assertThat(served + Long.parseLong(r.fields("fleet").get("served")) + held - before.held() + lost)
                     .as("served by every run + held by the stopped machines + lost at the restart%n%s", figures)
                     .isEqualTo(OPENING);
-            System.out.println("--- " + figures + "\nrestart in m" + KILLED + ": " + r.fields("fleet") + ", lost "
-                    + lost + "\n" + (System.nanoTime() - began) / 1_000_000 + " ms");
+            System.out.println("--- " + jdk + " restart in m" + KILLED + ": " + r.fields("fleet") + ", lost " + lost
+                    + "; whole test " + (System.nanoTime() - began) / 1_000_000 + " ms");
         }
+    }
+
+    /**
+     * How many calls the other machines served after the first machine that spent to the end was denied, within a
+     * hundred per machine (from the times the machines printed): what their leases still held then. Null when none
+     * spent to the end.
+     */
+    private static Long afterFirstDenial(List<Member> fleet, Map<Member, Account> accounts, List<String> story) {
+        Member first = null;
+        long firstAt = Long.MAX_VALUE;
+        for (Member m : fleet) {
+            if (m.index == KILLED) {
+                continue;
+            }
+            Map<String, String> line = m.result().fields("fleet");
+            long at = Long.parseLong(line.get("at"));
+            if (line.get("end").equals("exhausted") && at < firstAt) {
+                first = m;
+                firstAt = at;
+            }
+        }
+        if (first == null) {
+            return null;
+        }
+        long after = 0;
+        for (Member m : fleet) {
+            if (m != first) {
+                after += Math.max(0, accounts.get(m).served - m.servedAt(firstAt));
+            }
+        }
+        story.add("served by the others after " + first + " was denied: " + after + " (to a hundred per machine)");
+        return after;
     }
 
     /** Milliseconds since {@code began}, for the story of a run. */
@@ -357,6 +398,8 @@ class FleetIT {
         volatile long endedAt;
         /** The last {@code served N} it printed. */
         volatile long progress;
+        /** Each {@code served N at T} it printed, as {T, N} ({@code T}: its {@link System#currentTimeMillis()}). */
+        final List<long[]> timeline = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         private Member(String name, int index, String token, Path journals, Process process) {
             this.name = name;
@@ -367,7 +410,9 @@ class FleetIT {
             process.onExit().thenRun(() -> endedAt = System.nanoTime());
             this.outReader = pump(process.getInputStream(), line -> {
                 if (line.startsWith("served ")) {
-                    progress = Long.parseLong(line.substring("served ".length()));
+                    String[] words = line.split(" ");
+                    progress = Long.parseLong(words[1]);
+                    timeline.add(new long[] {Long.parseLong(words[3]), progress});
                     return;
                 }
                 synchronized (lines) {
@@ -487,6 +532,17 @@ class FleetIT {
                             + err.toString(StandardCharsets.UTF_8);
                 }
             }
+        }
+
+        /** How many calls it had said it served at {@code millis} (its own clock; to the hundred below). */
+        long servedAt(long millis) {
+            long n = 0;
+            for (long[] t : timeline) {
+                if (t[0] <= millis) {
+                    n = t[1];
+                }
+            }
+            return n;
         }
 
         /** Its credits, from its journal folder (no process may hold a journal there) and {@code leased}. */
