@@ -39,12 +39,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Cryptolens emulator at full speed, with {@code sync: leased} and the default lease settings (the config names only
  * the mode, the sync and what Cryptolens needs). Each runs {@code fixtures.Fleet} in a folder of its own, with a
  * journal folder of its own, as {@value #MACHINES} machines would. They start {@value #STAGGER_MILLIS} ms apart; once
- * all run, machine {@value #FIRST_STOPPED} is told to stop once the fleet has served 15% of the opening balance, machine
- * {@value #KILLED} is killed with kill -9 at 30% and machine {@value #SECOND_STOPPED} is told to stop at 45% (each
- * machine says every hundred calls how many it served); the others spend until they are denied
- * {@code CREDITS_EXHAUSTED}. A machine told to stop ends either so or, if it found no credits first, denied. Each call does a little work, the killed machine's
- * ten times as much (a slower machine, which usually holds leased credits when it is killed). The JVMs run with C1
- * only and the serial collector, so that eight of them start and warm up in reasonable time on a small machine.
+ * all run, machine {@value #FIRST_STOPPED} is told to stop once the fleet has served 15% of the opening balance,
+ * machine {@value #KILLED} is killed with kill -9 at 30% and machine {@value #SECOND_STOPPED} is told to stop at 45%
+ * (each machine says every hundred calls how many it served, and when); the others spend until they are denied
+ * {@code CREDITS_EXHAUSTED}. A machine told to stop ends either so or, if it found no credits first, denied. Each call
+ * does a little work, the killed machine's ten times as much (a slower machine, which usually holds leased credits
+ * when it is killed). The JVMs run with C1 only and the serial collector, so that eight of them start and warm up in
+ * reasonable time on a small machine.
  *
  * <p>Each machine has an access token of its own (same permissions, same key), so that the emulator's request log
  * tells whose every lease was: a lease is a read of the counter followed by a bounded decrement, and one process
@@ -54,12 +55,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       leased; over the fleet, served plus held plus the counter's final value are the opening balance;</li>
  *   <li><b>not oversold</b>: no machine served more than it leased, and every lease was a decrement bounded at 0,
  *       which the emulator (as Cryptolens) refuses rather than go below;</li>
- *   <li><b>shared</b>: the counter ends at 0 and every machine that spent to the end was denied with nothing left in
- *       its journal; once the first of them was denied, the others served at most a tenth of the opening balance
- *       (what their leases still held; each machine prints the time with its count every hundred calls); no lease
- *       took more than half (rounded up) of what its process had just read; and the leases taken once the counter
- *       was below 10% of the opening went to at least two machines: the last credits were not stranded in one
- *       process's lease while the others were denied.</li>
+ *   <li><b>shared</b>: the counter ends at 0; every machine that spent to the end was denied saying 0 left, with
+ *       nothing left in its journal; once the first of them was denied, the others served at most a tenth of the
+ *       opening balance (what their leases still held then, from the times the machines printed); no lease took
+ *       more than half (rounded up) of what its process had just read; and the leases taken once the counter was
+ *       below 10% of the opening went to at least two machines: the last credits were not stranded in one process's
+ *       lease while the others were denied.</li>
  * </ul>
  * Then a 9th JVM starts in the killed machine's folder and serves exactly the credits its journal held. A lease the
  * killed machine had sent and not seen answered is read back by the restart, which cannot tell it apart from the
@@ -180,6 +181,8 @@ class FleetIT {
             // leases when the first was, and the last leases small and spread.
             for (Member m : fleet) {
                 if (m.index != KILLED && m.result().fields("fleet").get("end").equals("exhausted")) {
+                    assertThat(m.result().fields("fleet").get("left")).as("credits left when %s was denied for want "
+                            + "of them%n%s%n%s", m, figures, m.output()).isEqualTo("0");
                     assertThat(accounts.get(m).held).as("credits left in the journal of %s, which was denied for want"
                             + " of credits%n%s%n%s", m, figures, m.output()).isZero();
                 }
@@ -356,7 +359,7 @@ class FleetIT {
      */
     private record Account(long leased, long served, long held, long granted, long used, JournalState state) {
 
-        /** What a restart in its folder serves: the journal's credits, and a pending lease if the read-back finds it applied. */
+        /** What a restart in its folder serves: its journal's credits, and a pending lease found applied. */
         long carried() {
             return granted - used + (pendingAppliedAtRestart() ? state.pendingUnits : 0);
         }
