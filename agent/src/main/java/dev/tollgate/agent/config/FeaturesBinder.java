@@ -20,6 +20,10 @@ import java.util.Set;
  */
 final class FeaturesBinder {
 
+    /** {@code leaseFor} below this would lease at every look of the sync thread; above it, hold credits for too long. */
+    static final long MIN_LEASE_FOR_MILLIS = 100;
+    static final long MAX_LEASE_FOR_MILLIS = 3_600_000;
+
     private final Values values;
     private final Config.BackendKind backend;
     /** Every name under features:, also those with problems, so that their problems are not repeated. */
@@ -80,7 +84,7 @@ final class FeaturesBinder {
                 continue;
             }
             values.allowOnly(f, key, "mode", "cost", "bound", "exception", "onBackendFailure", "dataObject", "refund",
-                    "sync", "block", "flushEvery", "flushUnits", "grace");
+                    "sync", "block", "leaseFor", "flushEvery", "flushUnits", "grace");
             Feature.Mode mode = null;
             if (!f.containsKey("mode")) {
                 values.problem(e.getValue(), key + ".mode", "missing: say credits (pay upfront) or usage (pay per use)");
@@ -183,6 +187,21 @@ final class FeaturesBinder {
                 }
             }
         }
+        long leaseFor = Sync.DEFAULT_LEASE_FOR_MILLIS;
+        if (f.containsKey("leaseFor")) {
+            Long ms = values.duration(f.get("leaseFor"), key + ".leaseFor");
+            if (ms != null) {
+                if (ms < MIN_LEASE_FOR_MILLIS || ms > MAX_LEASE_FOR_MILLIS) {
+                    values.problem(f.get("leaseFor"), key + ".leaseFor", "must be between 100ms and 1h");
+                } else {
+                    leaseFor = ms;
+                }
+                if (strategy == Sync.Strategy.STRICT) {
+                    values.problem(f.get("leaseFor"), key + ".leaseFor", "is used only by sync: leased or batched; "
+                            + "sync here is " + said);
+                }
+            }
+        }
         long flushEvery = Sync.DEFAULT_FLUSH_EVERY_MILLIS;
         if (f.containsKey("flushEvery")) {
             Long ms = values.duration(f.get("flushEvery"), key + ".flushEvery");
@@ -231,8 +250,8 @@ final class FeaturesBinder {
         } else if (f.containsKey("grace") && onFailureKnown) {
             values.problem(f.get("grace"), key + ".grace", "grace applies only with onBackendFailure: grace");
         }
-        return new Sync(strategy == null ? Sync.Strategy.STRICT : strategy, block, flushEvery, flushUnits,
-                graceUnits, graceMillis);
+        return new Sync(strategy == null ? Sync.Strategy.STRICT : strategy, block, leaseFor, flushEvery,
+                flushUnits, graceUnits, graceMillis);
     }
 
     private void onlyBatched(YamlNode node, String key, Sync.Strategy strategy, String said) {

@@ -20,7 +20,9 @@ package dev.tollgate.agent.config;
  *
  * <p>Defaults: on the {@code local} backend a credits feature is {@code leased} and a usage feature
  * {@code batched} (fast and still exact, see the journal); on {@code cryptolens} every feature is
- * {@code strict} unless the config says otherwise.
+ * {@code strict} unless the config says otherwise. A lease is sized by demand: the call rate this process
+ * sees times {@code leaseFor} (1 s), at most {@code block} when set, and less when little is left, so that
+ * several processes share the last units.
  */
 public final class Sync {
 
@@ -34,12 +36,16 @@ public final class Sync {
         BATCHED
     }
 
-    public static final int DEFAULT_BLOCK = 100;
+    /** {@code block} when the config gives none: no ceiling of its own, leases are sized by {@code leaseFor}. */
+    public static final int DEFAULT_BLOCK = Integer.MAX_VALUE;
+    /** {@code leaseFor} when the config gives none. */
+    public static final long DEFAULT_LEASE_FOR_MILLIS = 1_000;
     public static final long DEFAULT_FLUSH_EVERY_MILLIS = 5_000;
     public static final long DEFAULT_FLUSH_UNITS = 1_000;
 
     private final Strategy strategy;
     private final int block;
+    private final long leaseForMillis;
     private final long flushEveryMillis;
     private final long flushUnits;
     private final long graceUnits;
@@ -51,10 +57,11 @@ public final class Sync {
      * @param graceMillis longest time since the last successful sync during which calls are served offline; 0: no
      *     limit by time
      */
-    public Sync(Strategy strategy, int block, long flushEveryMillis, long flushUnits, long graceUnits,
-            long graceMillis) {
+    public Sync(Strategy strategy, int block, long leaseForMillis, long flushEveryMillis, long flushUnits,
+            long graceUnits, long graceMillis) {
         this.strategy = strategy;
         this.block = block;
+        this.leaseForMillis = leaseForMillis;
         this.flushEveryMillis = flushEveryMillis;
         this.flushUnits = flushUnits;
         this.graceUnits = graceUnits;
@@ -70,9 +77,21 @@ public final class Sync {
         return strategy != Strategy.STRICT;
     }
 
-    /** {@code block}: the most units one lease or reservation takes; smaller near the bound. At least 1. */
+    /**
+     * {@code block}: the most units one lease or reservation takes, whatever the demand; {@link #DEFAULT_BLOCK}
+     * when not set. At least 1.
+     */
     public int block() {
         return block;
+    }
+
+    /**
+     * {@code leaseFor}: how long a lease (credits) or a reservation of room under a cap should last at the
+     * call rate this process sees, in milliseconds; also the shortest time between two early sends of
+     * {@code batched} usage ({@code flushUnits}).
+     */
+    public long leaseForMillis() {
+        return leaseForMillis;
     }
 
     /** {@code flushEvery}: how often unsent units are sent, in milliseconds. */
@@ -98,7 +117,11 @@ public final class Sync {
     @Override
     public String toString() {
         return strategy.name().toLowerCase(java.util.Locale.ROOT) + (strategy == Strategy.STRICT ? ""
-                : strategy == Strategy.LEASED ? " (block " + block + ")"
-                        : " (every " + flushEveryMillis + " ms or " + flushUnits + " units)");
+                : strategy == Strategy.LEASED ? " (leases for " + leaseForMillis + " ms" + blockNote() + ")"
+                        : " (every " + flushEveryMillis + " ms or " + flushUnits + " units" + blockNote() + ")");
+    }
+
+    private String blockNote() {
+        return block == DEFAULT_BLOCK ? "" : ", block " + block;
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 
+import dev.tollgate.agent.backend.Counter;
+
 /**
  * One counter of the local ledger in its own file, shared safely by every thread and every JVM that
  * opens it, with the table of {@link Grant grants} held by journaling processes.
@@ -249,10 +251,8 @@ final class CounterFile implements AutoCloseable {
             Current c = current(kind);
             long free = kind == CounterKind.CREDITS ? c.value - c.held() - bound : Current.sub(bound, c.value) - c.held();
             free = Math.max(0, free);
-            // Near the bound, take half of what is free (at least what is needed now), so that other processes
-            // sharing the counter are not starved by credits this one may never use.
-            long granted = free >= 2 * want ? want : Math.min(free, Math.min(want, Math.max(least, (free + 1) / 2)));
-            if (want <= 0 || granted < least || granted <= 0) {
+            long granted = Counter.share(free, want, least);
+            if (granted < least || granted <= 0) {
                 return new Step(false, free);
             }
             int at = c.find(journal);

@@ -53,6 +53,14 @@ interface Account {
     /** When the backend last answered, as recorded by this or an earlier run ({@code currentTimeMillis}); 0: unknown. */
     long lastSync();
 
+    /**
+     * Whether asking the backend is a request over the network: then a refusal for the bound is remembered for a
+     * while instead of being asked again at every call.
+     */
+    default boolean remote() {
+        return false;
+    }
+
     /** Whether the backend is expected to give more units (false: usage with no cap, which never asks). */
     boolean bounded();
 }

@@ -70,13 +70,20 @@ final class CallsByThread {
     /**
      * Empties the entries of threads that have ended. Without a lock: a thread that puts itself in an entry
      * this empties at the same moment finds its calls in the thread local on its next call, and puts them back.
+     *
+     * @return the credits the ended threads had taken for calls they never made ({@link Metering.Calls#share}),
+     *     for their process to hold again; safe to read, as a thread that ended writes nothing more
      */
-    void forgetEnded() {
+    long forgetEnded() {
+        long unspent = 0;
         for (int i = 0; i < SIZE; i++) {
             Metering.Calls c = table[i];
             if (c != null && !c.owner.isAlive()) {
                 table[i] = null;
+                unspent += c.share;
+                c.share = 0;
             }
         }
+        return unspent;
     }
 }

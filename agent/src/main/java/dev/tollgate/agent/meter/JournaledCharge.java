@@ -15,12 +15,23 @@ import dev.tollgate.agent.log.Log;
 
 /**
  * The charge of a journaled feature ({@code sync: leased} or {@code batched}): what it may serve without asking
- * its backend, and the record of what it served. The hot path is one compare-and-set on the units left and one store into the
- * calling thread's journal slot: no lock, no system call, no allocation. When the units left do not cover a
- * call, the call waits for its {@link Account} to get more (a lease, or room under the cap); the
- * {@link Syncer} gets more before that is needed and confirms what was served in the background.
+ * its backend, and the record of what it served. No lock, no system call, no allocation on the hot path:
+ * <ul>
+ * <li>credits: each thread spends a share it took from what the process holds ({@link Metering.Calls#share}),
+ * so a call is a subtraction in the thread's own object and one store into its journal slot, with no
+ * compare-and-set; a thread whose share runs out takes the next one with a compare-and-set on
+ * {@link #available}, at most a sixteenth of what is there;
+ * <li>usage under a cap: one compare-and-set on the room left, then the store;
+ * <li>usage with no cap: the store alone.
+ * </ul>
+ * When what the process holds does not cover a call, the call waits for its {@link Account} to get more (a
+ * lease, or room under the cap), sized by {@link Demand}; the {@link Syncer} takes the next one ahead, before
+ * that is needed, and confirms what was served in the background.
  *
- * <p>Usage with no cap has no units left to count: a call only writes its slot.
+ * <p>Shares are exact: they only split what the journal holds (granted less used), so a crash loses nothing
+ * and a share is never spent twice. A share an idle thread took waits for that thread's next call, or for its
+ * end (then {@link #sync} takes it back); near the end of the credits that is at most a sixteenth of what the
+ * process held when the thread took it.
  */
 final class JournaledCharge implements Charge, Syncer.Task {
 
@@ -32,7 +43,14 @@ final class JournaledCharge implements Charge, Syncer.Task {
     private final StrictCharge afterClose;
     private final JournalSettings settings;
     private final Syncer syncer;
+    /** Credits or room this process holds and no thread has taken a share of. */
     private final PaddedLong available = new PaddedLong();
+    /** Whether threads spend shares of {@link #available} (credits) rather than each call taking from it. */
+    private final boolean shares;
+    private final Demand demand;
+    /** When a remote backend refused for the bound: until then calls are denied with that answer, not asked again. */
+    private volatile long refusedUntil;
+    private volatile Outcome refusal;
     /**
      * Held while the journal opens, while units are got from the backend and at close. A lock rather than a
      * monitor: on JDK 21-23 a virtual thread that waits for a monitor, or does I/O holding one, pins its carrier,
@@ -57,6 +75,12 @@ final class JournaledCharge implements Charge, Syncer.Task {
     private long lastForget;
     /** How often {@link #sync} lets go of threads that ended, in the thread table and the journal's slots. */
     static final long FORGET_EVERY_MILLIS = 1_000;
+    /** A thread's share is at most 1/SHARE_OF_HELD of what the process holds when it takes it. */
+    static final long SHARE_OF_HELD = 16;
+    /** A thread's share is sized to last it about this long (1 ms) at the rate it calls. */
+    static final long SHARE_NANOS = 1_000_000;
+    /** The most leases the sync thread takes ahead in one look. */
+    static final int AHEAD_PER_LOOK = 8;
 
     JournaledCharge(String name, Feature feature, Account account, JournalSettings settings, Syncer syncer,
             StrictCharge afterClose) {
@@ -68,6 +92,8 @@ final class JournaledCharge implements Charge, Syncer.Task {
         this.afterClose = afterClose;
         this.settings = settings;
         this.bounded = account.bounded();
+        this.shares = bounded && counter.credits();
+        this.demand = new Demand(feature.sync().leaseForMillis(), feature.sync().block());
     }
 
     @Override
@@ -88,12 +114,18 @@ final class JournaledCharge implements Charge, Syncer.Task {
                 return withoutJournal(c, units);
             }
         }
-        if (bounded) {
+        if (shares) {
+            long s = c.share - units;
+            if (s < 0) {
+                return chargeSlowly(c, slot, units);
+            }
+            c.share = s;
+        } else if (bounded) {
             PaddedLong a = available;
             for (;;) {
                 long left = a.get();
                 if (left < units) {
-                    return chargeSlowly(slot, units);
+                    return chargeSlowly(c, slot, units);
                 }
                 if (a.compareAndSet(left, left - units)) {
                     break;
@@ -104,9 +136,56 @@ final class JournaledCharge implements Charge, Syncer.Task {
         return Verdict.GO;
     }
 
+    /**
+     * Takes from {@link #available} what {@code c} lacks for a call of {@code units}, and a share for its next
+     * calls ({@link #nextShare}, at most 1/{@value #SHARE_OF_HELD} of what is there); or, without shares, the
+     * call's units.
+     *
+     * @return false when {@link #available} does not cover the call
+     */
+    private boolean take(Metering.Calls c, int units) {
+        PaddedLong a = available;
+        long lacking = shares ? units - c.share : units;
+        long extra = shares ? nextShare(c) : 0;
+        for (;;) {
+            long left = a.get();
+            if (left < lacking) {
+                return false;
+            }
+            long taken = lacking + Math.min(extra, (left - lacking) / SHARE_OF_HELD);
+            if (a.compareAndSet(left, left - taken)) {
+                if (shares) {
+                    c.share += taken - units;
+                }
+                return true;
+            }
+        }
+    }
+
     /** A call no journal serves: after {@link #close()} one backend step; a journal that cannot be used denies it. */
     private Verdict withoutJournal(Metering.Calls c, int units) {
         return closed ? afterClose.charge(c, units) : Verdict.denied(Reason.MISCONFIGURED, -1, broken);
+    }
+
+    /**
+     * The extra credits a thread takes with its next share: twice the last while its shares last it less than
+     * {@link #SHARE_NANOS}, half when they last it more than four times that. A thread in a tight loop soon
+     * comes back only every millisecond or so; a thread that calls now and then takes no more than its call. So
+     * a thread that stops calling keeps at most a few milliseconds of its own calls, which its next call or its
+     * end gives back; and they are never lost (they are in the journal).
+     */
+    private static long nextShare(Metering.Calls c) {
+        long now = System.nanoTime();
+        long lasted = now - c.shareAt;
+        long size = c.shareSize;
+        if (lasted < SHARE_NANOS) {
+            size = size >= Integer.MAX_VALUE ? size : size * 2 + 1;
+        } else if (lasted > 4 * SHARE_NANOS) {
+            size /= 2;
+        }
+        c.shareAt = now;
+        c.shareSize = size;
+        return size;
     }
 
     /**
@@ -120,7 +199,9 @@ final class JournaledCharge implements Charge, Syncer.Task {
             afterClose.refund(c, units);
         } else if (slot != null) {
             slot.add(-units);
-            if (bounded) {
+            if (shares) {
+                c.share += units; // the owner's refund: its calls are its own
+            } else if (bounded) {
                 available.addAndGet(units);
             }
         }
@@ -133,6 +214,7 @@ final class JournaledCharge implements Charge, Syncer.Task {
         }
         Journal.Slot s = j.claim();
         c.slot = s;
+        c.share = 0;
         return s;
     }
 
@@ -168,30 +250,31 @@ final class JournaledCharge implements Charge, Syncer.Task {
         }
     }
 
-    private Verdict chargeSlowly(Journal.Slot slot, int units) {
+    private Verdict chargeSlowly(Metering.Calls c, Journal.Slot slot, int units) {
+        if (shares && take(c, units)) {
+            slot.add(units); // a new share, without the lock
+            return Verdict.GO;
+        }
         lock.lock();
         try {
-            return chargeLocked(slot, units);
+            return chargeLocked(c, slot, units);
         } finally {
             lock.unlock();
         }
     }
 
-    private Verdict chargeLocked(Journal.Slot slot, int units) {
+    private Verdict chargeLocked(Metering.Calls c, Journal.Slot slot, int units) {
         for (;;) {
-            long left = available.get();
-            if (left >= units) {
-                if (available.compareAndSet(left, left - units)) {
-                    slot.add(units);
-                    return Verdict.GO;
-                }
-                continue;
+            if (take(c, units)) {
+                slot.add(units);
+                return Verdict.GO;
             }
-            Outcome o = refill(units - left);
+            long held = Math.max(0, available.get()) + (shares ? Math.max(0, c.share) : 0);
+            Outcome o = System.currentTimeMillis() < refusedUntil ? refusal : refill(units - held, true);
             if (o.isGranted()) {
                 continue;
             }
-            return o.status() == Outcome.Status.UNAVAILABLE ? offline(slot, units, o) : refused(left, o);
+            return o.status() == Outcome.Status.UNAVAILABLE ? offline(slot, units, o) : refused(held, o);
         }
     }
 
@@ -204,19 +287,34 @@ final class JournaledCharge implements Charge, Syncer.Task {
         return Verdict.misconfigured(name, o.detail());
     }
 
-    /** Gets at least {@code least} more units into {@link #available}; the caller holds the lock. */
-    private Outcome refill(long least) {
-        long want = Math.max(least, feature.sync().block());
+    /**
+     * Gets at least {@code least} more units into {@link #available}, as many as {@link Demand} says; the caller
+     * holds the lock.
+     *
+     * @param waiting whether a calling thread waits for it (else the sync thread takes it ahead)
+     */
+    private Outcome refill(long least, boolean waiting) {
+        if (waiting) {
+            demand.waiting();
+        }
+        long want = demand.want(least);
+        long asked = System.nanoTime();
         Outcome o;
         try {
             o = account.refill(least, want, Math.max(0, available.get()));
         } catch (RuntimeException e) {
             o = Outcome.unavailable("internal error: " + e);
         }
+        demand.tookMillis((System.nanoTime() - asked) / 1e6);
         if (o.isGranted()) {
             available.addAndGet(o.value());
+            refusedUntil = 0;
             answered();
         } else if (o.status() != Outcome.Status.UNAVAILABLE) {
+            if (o.status() == Outcome.Status.BOUND_REACHED && account.remote()) {
+                refusal = o;
+                refusedUntil = System.currentTimeMillis() + feature.sync().leaseForMillis();
+            }
             answered();
         }
         return o;
@@ -261,9 +359,14 @@ final class JournaledCharge implements Charge, Syncer.Task {
         }
         if (now - lastForget >= FORGET_EVERY_MILLIS) {
             lastForget = now;
-            calls.forgetEnded();
+            long unspent = calls.forgetEnded();
+            if (unspent != 0 && shares) {
+                available.addAndGet(unspent);
+            }
             j.releaseEnded();
         }
+        long used = j.used();
+        demand.sample(now, used);
         if (settings.fsync() == JournalSettings.Fsync.INTERVAL && now - lastForce >= settings.fsyncEveryMillis()) {
             lastForce = now;
             j.force();
@@ -272,18 +375,27 @@ final class JournaledCharge implements Charge, Syncer.Task {
         if (now < retryAt) {
             return;
         }
-        long used = j.used();
         long unsent = used - committedUsed;
         Sync sync = feature.sync();
         boolean ok = true;
-        if (unsent != 0 && (now - lastCommit >= sync.flushEveryMillis() || Math.abs(unsent) >= sync.flushUnits())) {
+        long sinceCommit = now - lastCommit;
+        // Early sends for flushUnits at most once per leaseFor: at full speed it is reached at every look.
+        if (unsent != 0 && (sinceCommit >= sync.flushEveryMillis()
+                || (Math.abs(unsent) >= sync.flushUnits() && sinceCommit >= sync.leaseForMillis()))) {
             ok = commit(used);
         }
-        if (ok && bounded && available.get() < Math.max(1, sync.block() / 2)) {
+        // Ahead of the calls: more leases in one look only when a block set below the demand makes them small.
+        for (int i = 0; ok && bounded && i < AHEAD_PER_LOOK && now >= refusedUntil
+                && available.get() < demand.low(); i++) {
             lock.lock();
             try {
-                if (available.get() < Math.max(1, sync.block() / 2)) {
-                    ok = refill(1).status() != Outcome.Status.UNAVAILABLE;
+                if (available.get() >= demand.low()) {
+                    break;
+                }
+                Outcome o = refill(1, false);
+                ok = o.status() != Outcome.Status.UNAVAILABLE;
+                if (!o.isGranted()) {
+                    break;
                 }
             } finally {
                 lock.unlock();

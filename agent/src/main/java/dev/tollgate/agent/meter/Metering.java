@@ -309,6 +309,14 @@ public final class Metering implements Gate, Sites.Listener {
         final Thread owner;
         int depth;
         Journal.Slot slot;
+        /**
+         * Credits this thread took from what its process holds, for its next calls: spent with no
+         * compare-and-set (see {@link JournaledCharge}). Read and written by the owner only.
+         */
+        long share;
+        /** The extra credits this thread took with its last share, and when ({@code nanoTime}). */
+        long shareSize;
+        long shareAt;
 
         Calls(Thread owner) {
             this.owner = owner;

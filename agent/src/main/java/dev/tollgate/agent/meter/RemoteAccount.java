@@ -180,18 +180,15 @@ final class RemoteAccount extends JournaledAccount {
         JournalState s = j.state();
         if (!credits) {
             long room = counter.free(value) - Math.max(0, used - s.confirmed) - held;
-            if (room < least) {
-                return Outcome.boundReached(Math.max(0, room));
-            }
-            return Outcome.granted(Math.min(want, room));
+            long take = Counter.share(room, want, least);
+            return take > 0 ? Outcome.granted(take) : Outcome.boundReached(Math.max(0, room));
         }
         long owed = Math.max(0, used - s.granted); // served offline beyond the lease
         long free = counter.free(value);
-        long need = least + owed;
-        if (free < need) {
+        long block = Counter.share(free, want + owed, least + owed);
+        if (block <= 0) {
             return Outcome.boundReached(Math.max(0, free - owed));
         }
-        long block = free >= 2 * (want + owed) ? want + owed : Math.min(free, Math.max(need, (free + 1) / 2));
         Outcome o = lease(block, value);
         return o.isGranted() ? Outcome.granted(block - owed) : o;
     }
@@ -370,6 +367,11 @@ final class RemoteAccount extends JournaledAccount {
         }
         JournalState s = j.state();
         return Math.max(0, j.used() - (credits ? s.granted : s.confirmed));
+    }
+
+    @Override
+    public boolean remote() {
+        return true;
     }
 
     @Override

@@ -542,7 +542,7 @@ class ConfigLoaderTest {
                                 + "retrofit, denied, log, journal"),
                 Arguments.of("features:\n  export:\n    mode: credits\n    cots: 2\n", 4, "features.export.cots",
                         "unknown key (did you mean 'cost'?); known here: mode, cost, bound, exception, "
-                                + "onBackendFailure, dataObject, refund, sync, block, flushEvery, flushUnits, grace"),
+                                + "onBackendFailure, dataObject, refund, sync, block, leaseFor, flushEvery, flushUnits, grace"),
                 Arguments.of("local:\n  dirr: /var/lib/acme\n", 2, "local.dirr",
                         "unknown key (did you mean 'dir'?); known here: dir, credits, customer"),
                 Arguments.of(CRYPTOLENS_OK + "  machinCode: host-1\n", 6, "cryptolens.machinCode",
@@ -1633,6 +1633,7 @@ class ConfigLoaderTest {
                     mode: credits
                     sync: leased
                     block: 50
+                    leaseFor: 5s
                     onBackendFailure: grace
                     grace:
                       units: 500
@@ -1658,6 +1659,7 @@ class ConfigLoaderTest {
         assertThat(leased.strategy()).isEqualTo(Sync.Strategy.LEASED);
         assertThat(leased.journaled()).isTrue();
         assertThat(leased.block()).isEqualTo(50);
+        assertThat(leased.leaseForMillis()).isEqualTo(5_000);
         assertThat(leased.graceUnits()).isEqualTo(500);
         assertThat(leased.graceMillis()).isEqualTo(24 * 3_600_000L);
 
@@ -1684,7 +1686,9 @@ class ConfigLoaderTest {
         assertThat(config.problems()).isEmpty();
         Sync sync = config.features().get("export").sync();
         assertThat(sync.strategy()).isEqualTo(expected);
-        assertThat(sync.block()).isEqualTo(Sync.DEFAULT_BLOCK).isEqualTo(100);
+        assertThat(sync.block()).as("no ceiling: leases are sized by leaseFor").isEqualTo(Sync.DEFAULT_BLOCK)
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThat(sync.leaseForMillis()).isEqualTo(Sync.DEFAULT_LEASE_FOR_MILLIS).isEqualTo(1_000);
         assertThat(sync.flushEveryMillis()).isEqualTo(Sync.DEFAULT_FLUSH_EVERY_MILLIS).isEqualTo(5_000);
         assertThat(sync.flushUnits()).isEqualTo(Sync.DEFAULT_FLUSH_UNITS).isEqualTo(1_000);
         assertThat(sync.graceUnits()).isZero();
@@ -1740,6 +1744,25 @@ class ConfigLoaderTest {
         assertOnlyProblem(config, 4, "features.render.flushEvery", message);
         assertThat(config.features().get("render").sync().flushEveryMillis())
                 .isEqualTo(Sync.DEFAULT_FLUSH_EVERY_MILLIS);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "99ms | must be between 100ms and 1h",
+        "2h   | must be between 100ms and 1h",
+        "soon | must be a duration such as 500ms, 5s, 10m, 24h or 2d, got 'soon'"})
+    void aLeaseForOutsideItsRangeIsRefusedWithItsLine(String value, String message) {
+        Config config = parse("features:\n  export:\n    mode: credits\n    leaseFor: " + value + "\n");
+
+        assertOnlyProblem(config, 4, "features.export.leaseFor", message);
+    }
+
+    @Test
+    void aLeaseForOnAStrictFeatureIsRefusedBecauseNothingIsLeased() {
+        Config config = parse("features:\n  export:\n    mode: credits\n    sync: strict\n    leaseFor: 2s\n");
+
+        assertOnlyProblem(config, 5, "features.export.leaseFor", "is used only by sync: leased or batched; sync here "
+                + "is strict");
     }
 
     @Test

@@ -194,7 +194,7 @@ class CounterFileTest {
     @Test
     void aReservationHoldsCreditsBackFromOtherReservationsAndFromPlainTakes() throws IOException {
         try (CounterFile f = new CounterFile(file(), 100)) {
-            Step a = f.reserve(CounterKind.CREDITS, A, 40, 1, 0);
+            Step a = f.reserve(CounterKind.CREDITS, A, 40, 40, 0);
             assertThat(a.applied).isTrue();
             assertThat(a.value).isEqualTo(40);
             assertThat(f.read()).as("the value moves when use is confirmed, not when it is reserved").isEqualTo(100);
@@ -208,18 +208,19 @@ class CounterFileTest {
     }
 
     @Test
-    void nearTheBoundAReservationTakesHalfOfWhatIsFreeButAtLeastWhatIsNeeded() throws IOException {
+    void nearTheBoundAReservationTakesAQuarterOfWhatIsFreeButAtLeastWhatIsNeeded() throws IOException {
         try (CounterFile f = new CounterFile(file(), 30)) {
-            assertThat(f.reserve(CounterKind.CREDITS, A, 100, 1, 0).value).isEqualTo(15);
-            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 12, 0).value).isEqualTo(12);
-            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 4, 0).applied).as("3 are free").isFalse();
+            assertThat(f.reserve(CounterKind.CREDITS, A, 100, 1, 0).value).as("a quarter of 30, rounded up").isEqualTo(8);
+            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 12, 0).value).as("needed: more than a quarter of 22")
+                    .isEqualTo(12);
+            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 11, 0).applied).as("10 are free").isFalse();
         }
     }
 
     @Test
     void confirmingMovesTheValueByTheUseSinceTheLastConfirmationAndSettlingReleasesTheRest() throws IOException {
         try (CounterFile f = new CounterFile(file(), 100)) {
-            f.reserve(CounterKind.CREDITS, A, 50, 1, 0);
+            f.reserve(CounterKind.CREDITS, A, 50, 50, 0);
             assertThat(f.confirm(CounterKind.CREDITS, A, 10, false).value).isEqualTo(90);
             assertThat(f.confirm(CounterKind.CREDITS, A, 25, false).value).isEqualTo(75);
             assertThat(f.grants()).extracting(g -> g.reserved, g -> g.confirmed, CounterFile.Grant::held)
@@ -249,7 +250,7 @@ class CounterFileTest {
     @Test
     void usageRoomIsReservedUnderTheCapAndUseIsAddedWhenConfirmed() throws IOException {
         try (CounterFile f = new CounterFile(file(), 0)) {
-            assertThat(f.reserve(CounterKind.USAGE, A, 4, 1, 10).value).isEqualTo(4);
+            assertThat(f.reserve(CounterKind.USAGE, A, 4, 4, 10).value).isEqualTo(4);
             assertThat(f.add(7, 10).applied).as("4 of the cap of 10 are held").isFalse();
             assertThat(f.add(6, 10).applied).isTrue();
             assertThat(f.confirm(CounterKind.USAGE, A, 3, true).value).isEqualTo(9);

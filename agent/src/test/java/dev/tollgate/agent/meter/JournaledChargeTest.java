@@ -122,6 +122,15 @@ class JournaledChargeTest {
         return ran;
     }
 
+    /** Calls until the first denial; how many ran. */
+    private static int servedUntilDenied(Run r, Site s) {
+        int ran = 0;
+        while (r.call(s) == null) {
+            ran++;
+        }
+        return ran;
+    }
+
     /** {@code threads} threads make {@code calls} calls each at once; how many ran. */
     private static int servedOnThreads(Run r, Site s, int threads, int calls) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -177,7 +186,39 @@ class JournaledChargeTest {
         LocalLedger ledger = ledger(1000);
         Run r = run(LEASED, ledger);
         Site s = r.site("export", 0);
-        int total = servedOnThreads(r, s, 8, 200);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            done.add(pool.submit((Callable<Integer>) () -> servedUntilDenied(r, s)));
+        }
+        int total = 0;
+        for (Future<Integer> f : done) {
+            total += f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(total).as("each thread spent its share before it was denied").isEqualTo(1000);
+        assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
+        r.metering.close();
+        assertThat(ledger.read("export").value()).isZero();
+    }
+
+    @Test
+    void theShareOfAThreadThatEndedGoesBackToItsProcess() throws Exception {
+        LocalLedger ledger = ledger(1000);
+        Run r = run(LEASED, ledger);
+        Site s = r.site("export", 0);
+        Thread worker = new Thread(() -> served(r, s, 100));
+        worker.start();
+        worker.join();
+
+        // The sync thread looks for ended threads every second; until then their shares wait for them.
+        int total = 100;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (total < 1000 && System.nanoTime() < deadline) {
+            total += servedUntilDenied(r, s);
+            Thread.sleep(50);
+        }
 
         assertThat(total).isEqualTo(1000);
         assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
@@ -186,13 +227,31 @@ class JournaledChargeTest {
     }
 
     @Test
+    void creditsAThreadTookAndNeverSpentGoBackToTheLedgerAtExit() throws Exception {
+        LocalLedger ledger = ledger(1_000_000);
+        Run r = run("features:\n  export: { mode: credits, sync: leased }\n", ledger);
+        Site s = r.site("export", 0);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // Live threads that stop calling keep their shares until the process ends.
+            pool.submit(() -> served(r, s, 30_000)).get(30, TimeUnit.SECONDS);
+            pool.submit(() -> served(r, s, 20_000)).get(30, TimeUnit.SECONDS);
+            r.metering.close();
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(ledger.read("export").value()).isEqualTo(1_000_000 - 50_000);
+    }
+
+    @Test
     void aStrictTakeCannotSpendCreditsThatAreLeasedToAJournal() {
         LocalLedger ledger = ledger(150);
         Run r = run(LEASED, ledger);
-        served(r, r.site("export", 0), 1); // leases 75 (half of what is free, near the bound)
+        served(r, r.site("export", 0), 1); // leases 38 (a quarter of what is free, near the bound)
 
-        assertThat(ledger.take("export", 100, 0).status()).isEqualTo(dev.tollgate.agent.backend.Outcome.Status.BOUND_REACHED);
-        assertThat(ledger.take("export", 75, 0).isGranted()).isTrue();
+        assertThat(ledger.take("export", 113, 0).status()).isEqualTo(dev.tollgate.agent.backend.Outcome.Status.BOUND_REACHED);
+        assertThat(ledger.take("export", 112, 0).isGranted()).isTrue();
     }
 
     @Test
@@ -351,8 +410,43 @@ class JournaledChargeTest {
 
         assertThat(served(r, s, 300)).isEqualTo(250);
         assertThat(backend.value("export")).isZero();
-        // 100, then half of what is free near the end (75, 38, 19, 9, 5, 2, 1, 1): nine steps for 250 calls.
-        assertThat(backend.takes.get()).isEqualTo(9);
+        // 100 is more than a quarter of 250: 63, then a quarter of what is free each time (47, 35, 27, 20, 15, 11, 8,
+        // 6, 5, 4, 3, 2, 1, 1, 1, 1), so that other processes on the counter get their share: 17 steps for 250 calls.
+        assertThat(backend.takes.get()).isEqualTo(17);
+    }
+
+    @Test
+    void leasesAreSizedByTheCallRateSoRequestsStayFewAtFullSpeed() {
+        FakeCounters backend = new FakeCounters().set("export", Integer.MAX_VALUE);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased }\n", backend);
+        Site s = r.site("export", 0);
+
+        long calls = 0;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+        while (System.nanoTime() < until) {
+            calls += served(r, s, 10_000);
+        }
+
+        // With leases of a fixed 100 credits this was one lease per 100 calls. Sized by demand: four-fold growth
+        // from 100 while the rate is unknown, then about one lease per second (leaseFor), taken ahead.
+        assertThat(calls).isGreaterThan(1_000_000);
+        assertThat(backend.takes.get()).as("leases for %d calls", calls).isLessThan(25);
+        assertThat(backend.value("export")).isLessThanOrEqualTo(Integer.MAX_VALUE - calls);
+    }
+
+    @Test
+    void afterARemoteBackendRefusedForTheBoundCallsAreDeniedWithoutAskingItAgainAtEachCall() {
+        FakeCounters backend = new FakeCounters().set("export", 10);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased }\n", backend);
+        Site s = r.site("export", 0);
+        assertThat(servedUntilDenied(r, s)).isEqualTo(10);
+        int reads = backend.reads.get();
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
+        }
+
+        assertThat(backend.reads.get() - reads).as("asked again at most once a leaseFor").isLessThanOrEqualTo(1);
     }
 
     @Test
