@@ -136,7 +136,7 @@ class CheckCommandTest {
         assertThat(out().lines()).contains(
                 "config: 4 problems; the agent would deny every metered call (misconfigured) until they are fixed",
                 "error: " + config + ":2: features.merge.cots: unknown key (did you mean 'cost'?); known here: mode, "
-                        + "cost, bound, exception, onBackendFailure, dataObject, refund, sync, block, flushEvery, "
+                        + "cost, bound, exception, onBackendFailure, dataObject, refund, sync, block, leaseFor, flushEvery, "
                         + "flushUnits, grace",
                 "error: " + config + ":4: retrofit[0].method: 'String' is not fully qualified: write java.lang.String",
                 "error: " + config + ":6: retrofit[1].method: 'java.util.List' is in the Java platform (java.*, "

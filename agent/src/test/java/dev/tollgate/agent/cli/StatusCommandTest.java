@@ -114,7 +114,7 @@ class StatusCommandTest {
         Path config = standardConfig();
         Journal j = Journal.create(dir.resolve("ledger").resolve("journal"), "export", true);
         try {
-            ledger().reserve(Counter.credits("export", 0), j.id(), 5, 1);
+            ledger().reserve(Counter.credits("export", 0), j.id(), 5, 5);
             j.claim().add(2);
 
             assertThat(status(config.toString(), "--json")).as(err()).isZero();
@@ -145,7 +145,7 @@ class StatusCommandTest {
     void theJournalOfAProcessThatEndedShowsAsEndedAndHoldsNothingForARunningOne() throws IOException {
         Path config = standardConfig();
         Journal j = Journal.create(dir.resolve("ledger").resolve("journal"), "export", true);
-        ledger().reserve(Counter.credits("export", 0), j.id(), 5, 1);
+        ledger().reserve(Counter.credits("export", 0), j.id(), 5, 5);
         j.claim().add(4);
         j.close(); // the lock goes with the process; the file stays for the next start
 
