@@ -29,9 +29,10 @@ import dev.tollgate.agent.log.Log;
  * that is needed, and confirms what was served in the background.
  *
  * <p>Shares are exact: they only split what the journal holds (granted less used), so a crash loses nothing
- * and a share is never spent twice. A share an idle thread took waits for that thread's next call, or for its
- * end (then {@link #sync} takes it back); near the end of the credits that is at most a sixteenth of what the
- * process held when the thread took it.
+ * and a share is never spent twice. Only a thread calling in a tight loop takes a share beyond its call (see
+ * {@link #nextShare}), and none does once the backend gave less than was asked: so a thread that stopped
+ * calling may hold at most about a millisecond of its own calls, taken while credits were plenty; they wait
+ * for its next call or its end (then {@link #sync} takes them back), and go back to the backend at exit.
  */
 final class JournaledCharge implements Charge, Syncer.Task {
 
@@ -48,6 +49,11 @@ final class JournaledCharge implements Charge, Syncer.Task {
     /** Whether threads spend shares of {@link #available} (credits) rather than each call taking from it. */
     private final boolean shares;
     private final Demand demand;
+    /**
+     * Whether the backend last gave less than was asked (near the bound) or nothing: then no thread takes a share
+     * beyond its call, so that the last credits go to the threads that call, not to one that stopped.
+     */
+    private volatile boolean lean;
     /** When a remote backend refused for the bound: until then calls are denied with that answer, not asked again. */
     private volatile long refusedUntil;
     private volatile Outcome refusal;
@@ -79,6 +85,12 @@ final class JournaledCharge implements Charge, Syncer.Task {
     static final long SHARE_OF_HELD = 16;
     /** A thread's share is sized to last it about this long (1 ms) at the rate it calls. */
     static final long SHARE_NANOS = 1_000_000;
+    /**
+     * A thread takes a share beyond its call only once its share size has grown to this: after about seven
+     * calls in a row, each within {@link #SHARE_NANOS} of the one before. A thread that makes a few calls and
+     * ends never holds credits it will not spend.
+     */
+    static final long SHARE_AFTER = 127;
     /** The most leases the sync thread takes ahead in one look. */
     static final int AHEAD_PER_LOOK = 8;
 
@@ -174,18 +186,20 @@ final class JournaledCharge implements Charge, Syncer.Task {
      * a thread that stops calling keeps at most a few milliseconds of its own calls, which its next call or its
      * end gives back; and they are never lost (they are in the journal).
      */
-    private static long nextShare(Metering.Calls c) {
+    private long nextShare(Metering.Calls c) {
         long now = System.nanoTime();
         long lasted = now - c.shareAt;
         long size = c.shareSize;
-        if (lasted < SHARE_NANOS) {
+        if (lean) {
+            size = 0;
+        } else if (lasted < SHARE_NANOS) {
             size = size >= Integer.MAX_VALUE ? size : size * 2 + 1;
         } else if (lasted > 4 * SHARE_NANOS) {
             size /= 2;
         }
         c.shareAt = now;
         c.shareSize = size;
-        return size;
+        return size >= SHARE_AFTER ? size : 0;
     }
 
     /**
@@ -308,9 +322,11 @@ final class JournaledCharge implements Charge, Syncer.Task {
         demand.tookMillis((System.nanoTime() - asked) / 1e6);
         if (o.isGranted()) {
             available.addAndGet(o.value());
+            lean = o.value() < want;
             refusedUntil = 0;
             answered();
         } else if (o.status() != Outcome.Status.UNAVAILABLE) {
+            lean = true;
             if (o.status() == Outcome.Status.BOUND_REACHED && account.remote()) {
                 refusal = o;
                 refusedUntil = System.currentTimeMillis() + feature.sync().leaseForMillis();
@@ -394,8 +410,8 @@ final class JournaledCharge implements Charge, Syncer.Task {
                 }
                 Outcome o = refill(1, false);
                 ok = o.status() != Outcome.Status.UNAVAILABLE;
-                if (!o.isGranted()) {
-                    break;
+                if (!o.isGranted() || o.value() < feature.sync().block()) {
+                    break; // near the bound, one share per look, so that other processes get theirs
                 }
             } finally {
                 lock.unlock();

@@ -79,7 +79,7 @@ class BadInputIT {
                 "[tollgate] error: " + file + ":5: local.credits.export: must be a whole number, got 'lots'",
                 "[tollgate] error: " + file + ":9: features.export.cots: unknown key (did you mean 'cost'?); "
                         + "known here: mode, cost, bound, exception, onBackendFailure, dataObject, refund, sync, "
-                        + "block, flushEvery, flushUnits, grace",
+                        + "block, leaseFor, flushEvery, flushUnits, grace",
                 "[tollgate] error: " + file + ":11: features.render.mode: must be one of credits, usage, got 'prepaid'",
                 "[tollgate] error: " + file + ":14: features.chart.cost: must be a whole number of at least 1, got 0",
                 "[tollgate] error: " + file + ":17: features.pdf.exception: the environment variable "

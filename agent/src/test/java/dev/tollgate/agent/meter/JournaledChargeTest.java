@@ -204,23 +204,34 @@ class JournaledChargeTest {
     }
 
     @Test
-    void theShareOfAThreadThatEndedGoesBackToItsProcess() throws Exception {
+    void eightThreadsThatStopBeforeTheEndStillLeaveEveryCreditToTheOthers() throws Exception {
         LocalLedger ledger = ledger(1000);
         Run r = run(LEASED, ledger);
         Site s = r.site("export", 0);
-        Thread worker = new Thread(() -> served(r, s, 100));
+        int total = servedOnThreads(r, s, 8, 100); // 800 calls, from threads that then stop
+
+        assertThat(total).isEqualTo(800);
+        assertThat(servedUntilDenied(r, s)).as("near the end no thread takes more than its call").isEqualTo(200);
+    }
+
+    @Test
+    void theShareOfAThreadThatEndedGoesBackToItsProcess() throws Exception {
+        LocalLedger ledger = ledger(1_000_000);
+        Run r = run("features:\n  export: { mode: credits, sync: leased }\n", ledger);
+        Site s = r.site("export", 0);
+        Thread worker = new Thread(() -> served(r, s, 100_000)); // a tight loop: it takes shares
         worker.start();
         worker.join();
 
         // The sync thread looks for ended threads every second; until then their shares wait for them.
-        int total = 100;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (total < 1000 && System.nanoTime() < deadline) {
+        long total = 100_000;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (total < 1_000_000 && System.nanoTime() < deadline) {
             total += servedUntilDenied(r, s);
             Thread.sleep(50);
         }
 
-        assertThat(total).isEqualTo(1000);
+        assertThat(total).isEqualTo(1_000_000);
         assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
         r.metering.close();
         assertThat(ledger.read("export").value()).isZero();
