@@ -134,7 +134,9 @@ public final class Journal implements Closeable {
     /**
      * Opens and locks the journal at {@code path} when the process that wrote it has ended.
      *
-     * @return the journal, or {@code null} when a live process (this one included) holds it
+     * @return the journal, or {@code null} when a live process (this one included) holds it, or when its process
+     *     ended before writing anything into it (killed between creating the file and its header: it holds no
+     *     units and had no grant, so it is deleted)
      * @throws CorruptException when the file is not a readable journal of the expected kind
      */
     public static Journal adopt(Path path, boolean credits) throws IOException {
@@ -148,6 +150,11 @@ public final class Journal implements Closeable {
             }
             if (lock == null) {
                 channel.close();
+                return null;
+            }
+            if (neverWritten(channel)) {
+                channel.close();
+                Files.deleteIfExists(path);
                 return null;
             }
             if (channel.size() != SIZE) {
@@ -167,6 +174,25 @@ public final class Journal implements Closeable {
             channel.close();
             throw e;
         }
+    }
+
+    /** Whether the file is empty, or all zeros where {@link #create} writes its header first. */
+    private static boolean neverWritten(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return true;
+        }
+        if (size != SIZE) {
+            return false;
+        }
+        ByteBuffer head = ByteBuffer.allocate(STATE_AT + STATE_SIZE * 2);
+        channel.read(head, 0);
+        for (int i = 0; i < head.position(); i++) {
+            if (head.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Journals of {@code counter} in {@code dir} other than {@code except} (live or not). */

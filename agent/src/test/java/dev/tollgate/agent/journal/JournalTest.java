@@ -168,6 +168,18 @@ class JournalTest {
     }
 
     @Test
+    void aJournalWhoseProcessDiedBeforeWritingItsHeaderHoldsNothingAndIsDeleted() throws IOException {
+        Path empty = Files.createFile(dir.resolve("export.a1.journal")); // killed right after creating the file
+        Path zeros = dir.resolve("export.b2.journal"); // killed after mapping it, before its header
+        Files.write(zeros, new byte[Journal.SIZE]);
+
+        assertThat(Journal.adopt(empty, true)).isNull();
+        assertThat(Journal.adopt(zeros, true)).isNull();
+        assertThat(empty).doesNotExist();
+        assertThat(zeros).doesNotExist();
+    }
+
+    @Test
     void journalsOfACounterAreFoundButNotThoseOfACounterWithALongerName() throws IOException {
         try (Journal a = Journal.create(dir, "pdf", true); Journal b = Journal.create(dir, "pdf", true);
                 Journal other = Journal.create(dir, "pdf.merge", true)) {
