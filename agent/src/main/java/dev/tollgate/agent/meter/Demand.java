@@ -32,6 +32,8 @@ final class Demand {
 
     private final long leaseForMillis;
     private final long ceiling;
+    /** Half a block when the config sets {@code block}: so much is kept ahead even when calls pause. */
+    private final long keep;
     /** Units per millisecond, smoothed. */
     private volatile double rate;
     /** The round trip of a lease, in milliseconds, smoothed. */
@@ -41,9 +43,11 @@ final class Demand {
     private long lastAt;
     private long lastUsed;
 
+    /** @param ceiling {@code block}; {@link dev.tollgate.agent.config.Sync#DEFAULT_BLOCK} when the config set none */
     Demand(long leaseForMillis, long ceiling) {
         this.leaseForMillis = leaseForMillis;
         this.ceiling = Math.max(1, ceiling);
+        this.keep = ceiling == dev.tollgate.agent.config.Sync.DEFAULT_BLOCK ? 0 : this.ceiling / 2;
     }
 
     /**
@@ -85,11 +89,14 @@ final class Demand {
         return Math.max(least, Math.max(1, Math.min(ceiling, w)));
     }
 
-    /** Below this, the sync thread takes the next lease ahead; at least 1. */
+    /**
+     * Below this, the sync thread takes the next lease ahead; at least 1, and at least half a {@code block} when
+     * the config sets one (as a fixed block always was).
+     */
     long low() {
         double r = rate;
         double lead = r * (Syncer.TICK_MILLIS + 2 * roundTrip) * 2;
-        long half = want(1) / 2;
+        long half = Math.max(keep, want(1) / 2);
         return Math.max(1, Math.max(half, lead >= ceiling ? ceiling : (long) lead));
     }
 

@@ -258,9 +258,15 @@ class JournalIT {
                 steps.add(() -> {
                     // The faults of the phase before were all met (the agent kept syncing during the pause).
                     for (Map.Entry<Endpoint, Integer> e : scheduled.entrySet()) {
-                        waitUntil(Duration.ofSeconds(60), e.getValue() + " faults met on " + e.getKey(),
-                                () -> emulator.requests(e.getKey()).stream().filter(c -> c.fault().isPresent())
-                                        .count() >= e.getValue());
+                        try {
+                            waitUntil(Duration.ofSeconds(60), e.getValue() + " faults met on " + e.getKey(),
+                                    () -> emulator.requests(e.getKey()).stream().filter(c -> c.fault().isPresent())
+                                            .count() >= e.getValue());
+                        } catch (AssertionError notMet) {
+                            throw new AssertionError(notMet.getMessage() + "; requests: " + emulator.requests()
+                                    .stream().map(c -> c.endpoint().map(Enum::name).orElse("?") + (c.fault().isPresent() ? "(fault)" : ""))
+                                    .toList(), notMet);
+                        }
                     }
                     for (Object[] f : next) {
                         emulator.failNext((Endpoint) f[0], 1, (Fault) f[1]);
@@ -718,7 +724,13 @@ class JournalIT {
                         if (line.startsWith("pause: ")) {
                             pauses++;
                             assertThat(pauses).as("a step for pause %d", pauses).isLessThanOrEqualTo(steps.size());
-                            steps.get(pauses - 1).run();
+                            try {
+                                steps.get(pauses - 1).run();
+                            } catch (AssertionError stepFailed) {
+                                p.toHandle().destroyForcibly();
+                                throw new AssertionError(stepFailed.getMessage() + "\n--- the run's lines so far: "
+                                        + run.lines + "\n--- its stderr so far:\n" + err, stepFailed);
+                            }
                             in.write('\n');
                             in.flush();
                         }

@@ -82,4 +82,13 @@ class DemandTest {
         assertThat(burst).isEqualTo(Demand.FIRST << 10);
         assertThat(d.want(1)).as("about a second of 20 calls a second").isLessThan(100);
     }
+
+    @Test
+    void aBlockSetInTheConfigIsKeptHalfAheadEvenWhenCallsPause() {
+        Demand set = new Demand(1_000, 20);
+        Demand unset = new Demand(1_000, dev.tollgate.agent.config.Sync.DEFAULT_BLOCK);
+
+        assertThat(set.low()).isEqualTo(10);
+        assertThat(unset.low()).isEqualTo(1);
+    }
 }
