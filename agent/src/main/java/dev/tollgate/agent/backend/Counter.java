@@ -76,14 +76,14 @@ public final class Counter {
 
     /**
      * Of a lease or a reservation of room, how many of {@code free} units one process takes when it wants
-     * {@code want} and needs at least {@code least}: all it wants while plenty is left; near the bound a
-     * quarter of what is free (at least what it needs), so that the last units are shared among the processes
-     * on the counter rather than stranded in one process's lease. The only place of this rule: the local
-     * ledger and the remote accounts both ask it.
+     * {@code want} and needs at least {@code least}: all it wants while plenty is left, but never more than a
+     * sixteenth of what is free (at least what it needs), so that near the bound the last units are shared
+     * among the processes on the counter rather than taken by the few that lease first. The only place of this
+     * rule: the local ledger and the remote accounts both ask it.
      *
      * <pre>{@code
      * Counter.share(1_000_000, 500, 1);   // 500: plenty left
-     * Counter.share(1_000, 500, 1);       // 250: a quarter of what is left
+     * Counter.share(1_600, 500, 1);       // 100: a sixteenth of what is left
      * Counter.share(3, 500, 1);           // 1
      * Counter.share(3, 500, 5);           // 0: not enough for what is needed now
      * }</pre>
@@ -100,8 +100,8 @@ public final class Counter {
         return Math.min(free, Math.min(want, Math.max(least, (free + SHARE - 1) / SHARE)));
     }
 
-    /** Near the bound, a process takes at most 1/SHARE of what is left (see {@link #share}). */
-    static final long SHARE = 4;
+    /** A lease takes at most 1/SHARE of what is left (see {@link #share}). */
+    static final long SHARE = 16;
 
     /** One backend step for a charge of {@code units}: take credits, or add usage, within the bound. */
     public Outcome charge(Backend backend, long units) {

@@ -184,14 +184,29 @@ final class RemoteAccount extends JournaledAccount {
             return take > 0 ? Outcome.granted(take) : Outcome.boundReached(Math.max(0, room));
         }
         long owed = Math.max(0, used - s.granted); // served offline beyond the lease
-        long free = counter.free(value);
-        long block = Counter.share(free, want + owed, least + owed);
-        if (block <= 0) {
-            return Outcome.boundReached(Math.max(0, free - owed));
+        for (int attempt = 1; ; attempt++) {
+            long free = counter.free(value);
+            long block = Counter.share(free, want + owed, least + owed);
+            if (block <= 0) {
+                return Outcome.boundReached(Math.max(0, free - owed));
+            }
+            Outcome o = lease(block, value);
+            if (o.isGranted()) {
+                return Outcome.granted(block - owed);
+            }
+            // Refused because another process took credits between the read and the lease: the refusal read the
+            // counter again; while what is left still covers the call, lease again from that value.
+            boolean raced = o.status() == Outcome.Status.BOUND_REACHED && o.value() != Outcome.UNKNOWN
+                    && counter.free(o.value()) >= least + owed;
+            if (!raced || attempt == LEASE_ATTEMPTS) {
+                return o;
+            }
+            value = o.value();
         }
-        Outcome o = lease(block, value);
-        return o.isGranted() ? Outcome.granted(block - owed) : o;
     }
+
+    /** How many times a lease refused by another process's lease meanwhile is sized again and asked again. */
+    static final int LEASE_ATTEMPTS = 4;
 
     /** Takes {@code block} credits, recording the step first; {@code before} is the value just read. */
     private Outcome lease(long block, long before) {

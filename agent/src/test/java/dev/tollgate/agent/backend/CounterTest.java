@@ -105,17 +105,17 @@ class CounterTest {
     }
 
     @Test
-    void aLeaseTakesAllItWantsWhilePlentyIsLeftAndAQuarterOfWhatIsLeftNearTheBound() {
+    void aLeaseTakesAllItWantsWhilePlentyIsLeftAndASixteenthOfWhatIsLeftNearTheBound() {
         assertThat(Counter.share(1_000_000, 500, 1)).as("plenty left").isEqualTo(500);
-        assertThat(Counter.share(2_000, 500, 1)).as("exactly four leases left").isEqualTo(500);
-        assertThat(Counter.share(1_000, 500, 1)).as("a quarter").isEqualTo(250);
-        assertThat(Counter.share(3, 500, 1)).as("a quarter, rounded up").isEqualTo(1);
+        assertThat(Counter.share(8_000, 500, 1)).as("exactly sixteen leases left").isEqualTo(500);
+        assertThat(Counter.share(1_600, 500, 1)).as("a sixteenth").isEqualTo(100);
+        assertThat(Counter.share(3, 500, 1)).as("a sixteenth, rounded up").isEqualTo(1);
         assertThat(Counter.share(1, 500, 1)).isEqualTo(1);
     }
 
     @Test
     void nearTheBoundALeaseStillTakesWhatTheCallNeedsButNeverMoreThanIsFree() {
-        assertThat(Counter.share(100, 500, 40)).as("needed now: more than a quarter").isEqualTo(40);
+        assertThat(Counter.share(100, 500, 40)).as("needed now: more than a sixteenth").isEqualTo(40);
         assertThat(Counter.share(40, 500, 40)).as("all that is free").isEqualTo(40);
         assertThat(Counter.share(39, 500, 40)).as("not enough for the call").isZero();
         assertThat(Counter.share(0, 500, 1)).isZero();

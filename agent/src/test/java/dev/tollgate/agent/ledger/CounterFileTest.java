@@ -208,12 +208,12 @@ class CounterFileTest {
     }
 
     @Test
-    void nearTheBoundAReservationTakesAQuarterOfWhatIsFreeButAtLeastWhatIsNeeded() throws IOException {
+    void nearTheBoundAReservationTakesASixteenthOfWhatIsFreeButAtLeastWhatIsNeeded() throws IOException {
         try (CounterFile f = new CounterFile(file(), 30)) {
-            assertThat(f.reserve(CounterKind.CREDITS, A, 100, 1, 0).value).as("a quarter of 30, rounded up").isEqualTo(8);
-            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 12, 0).value).as("needed: more than a quarter of 22")
+            assertThat(f.reserve(CounterKind.CREDITS, A, 100, 1, 0).value).as("a sixteenth of 30, rounded up").isEqualTo(2);
+            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 12, 0).value).as("needed: more than a sixteenth of 28")
                     .isEqualTo(12);
-            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 11, 0).applied).as("10 are free").isFalse();
+            assertThat(f.reserve(CounterKind.CREDITS, B, 100, 17, 0).applied).as("16 are free").isFalse();
         }
     }
 

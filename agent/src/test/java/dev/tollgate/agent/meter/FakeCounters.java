@@ -17,7 +17,7 @@ import dev.tollgate.agent.backend.Outcome;
  */
 final class FakeCounters implements Backend {
 
-    enum Fault { DOWN, LOST_AFTER_APPLYING, LOST_BEFORE_APPLYING }
+    enum Fault { DOWN, LOST_AFTER_APPLYING, LOST_BEFORE_APPLYING, OTHERS_FIRST }
 
     private final Map<String, Long> values = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
@@ -90,6 +90,9 @@ final class FakeCounters implements Backend {
         Fault f = faults.poll();
         if (f == Fault.DOWN) {
             return Outcome.unavailable("connection refused");
+        }
+        if (f == Fault.OTHERS_FIRST) {
+            meanwhile(counter); // another process's step lands between this one's read and its step
         }
         if (f == Fault.LOST_BEFORE_APPLYING) {
             meanwhile(counter);

@@ -259,10 +259,10 @@ class JournaledChargeTest {
     void aStrictTakeCannotSpendCreditsThatAreLeasedToAJournal() {
         LocalLedger ledger = ledger(150);
         Run r = run(LEASED, ledger);
-        served(r, r.site("export", 0), 1); // leases 38 (a quarter of what is free, near the bound)
+        served(r, r.site("export", 0), 1); // leases 10 (a sixteenth of what is free, near the bound)
 
-        assertThat(ledger.take("export", 113, 0).status()).isEqualTo(dev.tollgate.agent.backend.Outcome.Status.BOUND_REACHED);
-        assertThat(ledger.take("export", 112, 0).isGranted()).isTrue();
+        assertThat(ledger.take("export", 141, 0).status()).isEqualTo(dev.tollgate.agent.backend.Outcome.Status.BOUND_REACHED);
+        assertThat(ledger.take("export", 140, 0).isGranted()).isTrue();
     }
 
     @Test
@@ -414,16 +414,16 @@ class JournaledChargeTest {
     private static final String REMOTE = "journal: { dir: journals }\nfeatures:\n";
 
     @Test
-    void leasesTakeBlocksSoFewBackendStepsServeManyCalls() {
+    void nearTheBoundEachLeaseTakesASixteenthOfWhatIsLeftSoOtherProcessesGetTheirShare() {
         FakeCounters backend = new FakeCounters().set("export", 250);
         Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
         Site s = r.site("export", 0);
 
         assertThat(served(r, s, 300)).isEqualTo(250);
         assertThat(backend.value("export")).isZero();
-        // 100 is more than a quarter of 250: 63, then a quarter of what is free each time (47, 35, 27, 20, 15, 11, 8,
-        // 6, 5, 4, 3, 2, 1, 1, 1, 1), so that other processes on the counter get their share: 17 steps for 250 calls.
-        assertThat(backend.takes.get()).isEqualTo(17);
+        // 100 is more than a sixteenth of 250: 16, then a sixteenth of what is free each time (15, 14, 13, 12, ...,
+        // 1), so that other processes on the counter get their share: 53 steps for the last 250 credits.
+        assertThat(backend.takes.get()).isEqualTo(53);
     }
 
     @Test
@@ -446,6 +446,17 @@ class JournaledChargeTest {
     }
 
     @Test
+    void aLeaseRefusedBecauseAnotherProcessLeasedMeanwhileIsSizedAgainWhileCreditsAreLeft() {
+        // 20 left: this process leases 2 (a sixteenth), but another takes 19 between its read and its lease.
+        FakeCounters backend = new FakeCounters().set("export", 20).othersTake(19).fail(FakeCounters.Fault.OTHERS_FIRST);
+        Run r = run(REMOTE + "  export: { mode: credits, sync: leased }\n", backend);
+
+        assertThat(r.call(r.site("export", 0))).as("the last credit is served, not denied").isNull();
+        assertThat(backend.value("export")).isZero();
+        assertThat(backend.takes.get()).isEqualTo(2);
+    }
+
+    @Test
     void afterARemoteBackendRefusedForTheBoundCallsAreDeniedWithoutAskingItAgainAtEachCall() {
         FakeCounters backend = new FakeCounters().set("export", 10);
         Run r = run(REMOTE + "  export: { mode: credits, sync: leased }\n", backend);
@@ -462,24 +473,24 @@ class JournaledChargeTest {
 
     @Test
     void aLeaseWhoseAnswerWasLostButWhichWasAppliedIsReadBackAndNotTakenAgain() {
-        FakeCounters backend = new FakeCounters().set("export", 1000).fail(FakeCounters.Fault.LOST_AFTER_APPLYING);
+        FakeCounters backend = new FakeCounters().set("export", 10_000).fail(FakeCounters.Fault.LOST_AFTER_APPLYING);
         Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
 
         assertThat(served(r, r.site("export", 0), 1)).isEqualTo(1);
-        assertThat(backend.value("export")).as("one block left the counter, once").isEqualTo(900);
+        assertThat(backend.value("export")).as("one block left the counter, once").isEqualTo(9_900);
         assertThat(backend.takes.get()).isEqualTo(1);
     }
 
     @Test
     void aLeaseWhoseAnswerWasLostBeforeItWasAppliedIsReadBackAndTakenAgain() {
-        FakeCounters backend = new FakeCounters().set("export", 1000).fail(FakeCounters.Fault.LOST_BEFORE_APPLYING);
+        FakeCounters backend = new FakeCounters().set("export", 10_000).fail(FakeCounters.Fault.LOST_BEFORE_APPLYING);
         Run r = run(REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n", backend);
         Site s = r.site("export", 0);
 
         Throwable first = r.call(s);
         assertThat(reason(first)).as("not applied: this call had nothing to spend").isEqualTo(Reason.BACKEND_UNAVAILABLE);
         assertThat(served(r, s, 1)).isEqualTo(1);
-        assertThat(backend.value("export")).isEqualTo(900);
+        assertThat(backend.value("export")).isEqualTo(9_900);
     }
 
     @Test
@@ -507,7 +518,7 @@ class JournaledChargeTest {
 
     @Test
     void creditsLeasedAndUnspentAtExitAreSpentFirstByTheNextRun() {
-        FakeCounters backend = new FakeCounters().set("export", 1000);
+        FakeCounters backend = new FakeCounters().set("export", 10_000);
         String yaml = REMOTE + "  export: { mode: credits, sync: leased, block: 100 }\n";
         Run first = run(yaml, backend);
         assertThat(served(first, first.site("export", 0), 10)).isEqualTo(10);
@@ -518,7 +529,7 @@ class JournaledChargeTest {
         assertThat(served(next, next.site("export", 0), 90)).isEqualTo(90);
 
         assertThat(backend.takes.get()).as("the 90 left were the journal's").isEqualTo(takes);
-        assertThat(backend.value("export")).isEqualTo(900);
+        assertThat(backend.value("export")).isEqualTo(9_900);
     }
 
     @Test
