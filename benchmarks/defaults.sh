@@ -63,7 +63,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "What was configured (RunBenchmarks.FEATURES, written by the launcher into each backend's tollgate.yml):"
   echo
   echo "- local ledger: \`bench_leasedDefault: { mode: credits }\` with its opening credits (2,147,483,647) under"
-  echo "  \`local.credits\`, so \`leased\` with the default \`block\`; \`bench_batchedDefault: { mode: usage }\`, so"
+  echo "  \`local.credits\`, so \`leased\`, leases sized by demand (no \`block\`); \`bench_batchedDefault: { mode: usage }\`, so"
   echo "  \`batched\`, no cap."
   echo "- Cryptolens emulator on 127.0.0.1 (in the launcher's process, sharing the 2 cores): \`bench_leasedDefault:"
   echo "  { mode: credits, sync: leased }\` (the default there is \`strict\`), its data object at 2,147,483,647;"

@@ -273,7 +273,7 @@ public class CallCostBenchmark {
 
     /**
      * {@link Product#leasedDefault}: a credits feature configured with {@code mode: credits} and its opening
-     * credits only, so {@code leased} with the default {@code block}, as a vendor ships it.
+     * credits only, so {@code leased} with leases sized by demand (no {@code block}), as a vendor ships it.
      */
     @State(Scope.Benchmark)
     public static class LeasedDefault extends MeteringState {
