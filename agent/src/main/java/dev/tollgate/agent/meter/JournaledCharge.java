@@ -30,7 +30,7 @@ import dev.tollgate.agent.log.Log;
  *
  * <p>Shares are exact: they only split what the journal holds (granted less used), so a crash loses nothing
  * and a share is never spent twice. Only a thread calling in a tight loop takes a share beyond its call (see
- * {@link #nextShare}), and none does once the backend gave less than was asked: so a thread that stopped
+ * {@link ThreadShares}), and none does once the backend gave less than was asked: so a thread that stopped
  * calling may hold at most about a millisecond of its own calls, taken while credits were plenty; they wait
  * for its next call or its end (then {@link #sync} takes them back), and go back to the backend at exit.
  */
@@ -81,16 +81,6 @@ final class JournaledCharge implements Charge, Syncer.Task {
     private long lastForget;
     /** How often {@link #sync} lets go of threads that ended, in the thread table and the journal's slots. */
     static final long FORGET_EVERY_MILLIS = 1_000;
-    /** A thread's share is at most 1/SHARE_OF_HELD of what the process holds when it takes it. */
-    static final long SHARE_OF_HELD = 16;
-    /** A thread's share is sized to last it about this long (1 ms) at the rate it calls. */
-    static final long SHARE_NANOS = 1_000_000;
-    /**
-     * A thread takes a share beyond its call only once its share size has grown to this: after about seven
-     * calls in a row, each within {@link #SHARE_NANOS} of the one before. A thread that makes a few calls and
-     * ends never holds credits it will not spend.
-     */
-    static final long SHARE_AFTER = 127;
     /** The most leases the sync thread takes ahead in one look. */
     static final int AHEAD_PER_LOOK = 8;
 
@@ -150,21 +140,21 @@ final class JournaledCharge implements Charge, Syncer.Task {
 
     /**
      * Takes from {@link #available} what {@code c} lacks for a call of {@code units}, and a share for its next
-     * calls ({@link #nextShare}, at most 1/{@value #SHARE_OF_HELD} of what is there); or, without shares, the
-     * call's units.
+     * calls ({@link ThreadShares}, at most 1/{@value ThreadShares#OF_HELD} of what is there); or, without
+     * shares, the call's units.
      *
      * @return false when {@link #available} does not cover the call
      */
     private boolean take(Metering.Calls c, int units) {
         PaddedLong a = available;
         long lacking = shares ? units - c.share : units;
-        long extra = shares ? nextShare(c) : 0;
+        long extra = shares ? ThreadShares.next(c, lean) : 0;
         for (;;) {
             long left = a.get();
             if (left < lacking) {
                 return false;
             }
-            long taken = lacking + Math.min(extra, (left - lacking) / SHARE_OF_HELD);
+            long taken = lacking + Math.min(extra, (left - lacking) / ThreadShares.OF_HELD);
             if (a.compareAndSet(left, left - taken)) {
                 if (shares) {
                     c.share += taken - units;
@@ -177,29 +167,6 @@ final class JournaledCharge implements Charge, Syncer.Task {
     /** A call no journal serves: after {@link #close()} one backend step; a journal that cannot be used denies it. */
     private Verdict withoutJournal(Metering.Calls c, int units) {
         return closed ? afterClose.charge(c, units) : Verdict.denied(Reason.MISCONFIGURED, -1, broken);
-    }
-
-    /**
-     * The extra credits a thread takes with its next share: twice the last while its shares last it less than
-     * {@link #SHARE_NANOS}, half when they last it more than four times that. A thread in a tight loop soon
-     * comes back only every millisecond or so; a thread that calls now and then takes no more than its call. So
-     * a thread that stops calling keeps at most a few milliseconds of its own calls, which its next call or its
-     * end gives back; and they are never lost (they are in the journal).
-     */
-    private long nextShare(Metering.Calls c) {
-        long now = System.nanoTime();
-        long lasted = now - c.shareAt;
-        long size = c.shareSize;
-        if (lean) {
-            size = 0;
-        } else if (lasted < SHARE_NANOS) {
-            size = size >= Integer.MAX_VALUE ? size : size * 2 + 1;
-        } else if (lasted > 4 * SHARE_NANOS) {
-            size /= 2;
-        }
-        c.shareAt = now;
-        c.shareSize = size;
-        return size >= SHARE_AFTER ? size : 0;
     }
 
     /**
