@@ -133,11 +133,16 @@ class JournaledChargeTest {
 
     /** {@code threads} threads make {@code calls} calls each at once; how many ran. */
     private static int servedOnThreads(Run r, Site s, int threads, int calls) throws Exception {
+        return onThreads(threads, () -> served(r, s, calls));
+    }
+
+    /** {@code threads} threads run {@code each} at once; the sum of what they return. */
+    private static int onThreads(int threads, Callable<Integer> each) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Integer>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                done.add(pool.submit((Callable<Integer>) () -> served(r, s, calls)));
+                done.add(pool.submit(each));
             }
             int total = 0;
             for (Future<Integer> f : done) {
@@ -186,16 +191,7 @@ class JournaledChargeTest {
         LocalLedger ledger = ledger(1000);
         Run r = run(LEASED, ledger);
         Site s = r.site("export", 0);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<Integer>> done = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            done.add(pool.submit((Callable<Integer>) () -> servedUntilDenied(r, s)));
-        }
-        int total = 0;
-        for (Future<Integer> f : done) {
-            total += f.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        int total = onThreads(8, () -> servedUntilDenied(r, s));
 
         assertThat(total).as("each thread spent its share before it was denied").isEqualTo(1000);
         assertThat(reason(r.call(s))).isEqualTo(Reason.CREDITS_EXHAUSTED);
